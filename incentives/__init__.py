@@ -1,0 +1,88 @@
+"""incentives: decide which worked shifts qualify for extra-shift incentive agreements,
+what they pay, and why.
+
+    >>> import incentives
+    >>> agreement = incentives.load_agreement("agreement.toml")      # doctest: +SKIP
+    >>> batch = incentives.read_shifts("shifts.csv")                  # doctest: +SKIP
+    >>> report = incentives.evaluate([agreement], batch)              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from ._agreement import (
+    Agreement,
+    Amendment,
+    Attendance,
+    Eligibility,
+    Extra,
+    Limits,
+    PayoutComponent,
+    PayPeriod,
+    Terms,
+    Tier,
+    Window,
+    agreement_json_schema,
+)
+from ._engine import evaluate
+from ._errors import (
+    AgreementError,
+    IncentivesError,
+    RepeatedTimeError,
+    ShiftFileError,
+    SkippedTimeError,
+    TimeError,
+)
+from ._load import load_agreement
+from ._report import (
+    Adjustment,
+    AgreementSummary,
+    AmendmentApplied,
+    Outcome,
+    Reason,
+    Report,
+    RowError,
+    RowResult,
+    Totals,
+)
+from ._shifts import Record, Shift, ShiftBatch, read_shifts
+from ._time import TZDATA_VERSION
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TZDATA_VERSION",
+    "Adjustment",
+    "Agreement",
+    "AgreementError",
+    "AgreementSummary",
+    "Amendment",
+    "AmendmentApplied",
+    "Attendance",
+    "Eligibility",
+    "Extra",
+    "IncentivesError",
+    "Limits",
+    "Outcome",
+    "PayPeriod",
+    "PayoutComponent",
+    "Reason",
+    "Record",
+    "RepeatedTimeError",
+    "Report",
+    "RowError",
+    "RowResult",
+    "Shift",
+    "ShiftBatch",
+    "ShiftFileError",
+    "SkippedTimeError",
+    "Terms",
+    "Tier",
+    "TimeError",
+    "Totals",
+    "Window",
+    "__version__",
+    "agreement_json_schema",
+    "evaluate",
+    "load_agreement",
+    "read_shifts",
+]

@@ -1,0 +1,432 @@
+"""The agreement: one incentive program as signed, with its later amendments.
+
+These pydantic models are the agreement file (TOML or JSON) and its JSON Schema. They are
+frozen values; loading, checking and effective terms live here, evaluation elsewhere.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from . import _time
+from ._errors import TimeError
+
+
+def _parse_local(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise ValueError("must be a local wall-clock time without a UTC offset")
+        return value
+    if isinstance(value, str):
+        if not _LOCAL_RE.match(value.strip()):
+            raise ValueError(f"{value!r} is not a local date and time like 2020-07-03T07:00")
+        return datetime.fromisoformat(value.strip())
+    raise ValueError("must be a local date and time like 2020-07-03T07:00")
+
+
+_LOCAL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+
+LocalDateTime = Annotated[
+    datetime,
+    BeforeValidator(_parse_local),
+    PlainSerializer(_time.wall_text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$",
+            "description": "Local wall-clock date and time in the agreement's timezone, "
+            "without a UTC offset, e.g. 2020-07-03T07:00.",
+        }
+    ),
+]
+"""A naive wall-clock date and time, local to the agreement's timezone."""
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Name = Annotated[str, Field(min_length=1)]
+Scope = Literal["workweek", "pay_period"]
+WindowRule = Literal["starts_within", "entirely_within", "majority_within", "prorate"]
+HoursRounding = Literal["exact", "minute", "tenth_hour", "quarter_hour"]
+EmploymentStatus = Literal["full_time", "part_time", "on_call", "per_diem", "temporary"]
+
+EMPLOYMENT_STATUSES: tuple[str, ...] = (
+    "full_time",
+    "part_time",
+    "on_call",
+    "per_diem",
+    "temporary",
+)
+
+
+def normalize_employment_status(value: str) -> str:
+    """``Full-time`` / ``part time`` / ``ON_CALL`` → ``full_time`` / ``part_time`` / ``on_call``."""
+    return "_".join(value.replace("-", " ").replace("_", " ").split()).casefold()
+
+
+def _employment_status(value: Any) -> Any:
+    return normalize_employment_status(value) if isinstance(value, str) else value
+
+
+_DAY_PART_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_WORKWEEK_RE = re.compile(
+    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ([01]\d|2[0-3]):([0-5]\d)$",
+    re.IGNORECASE,
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+DayPart = Annotated[
+    str,
+    Field(
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+        description="Local start and end time of day, 'HH:MM-HH:MM'; may wrap midnight.",
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Window(_Model):
+    """A half-open period ``[start, end)`` of local wall-clock time in which shifts count."""
+
+    start: LocalDateTime
+    end: LocalDateTime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end {_time.wall_text(self.end)} must be after start {_time.wall_text(self.start)}"
+            )
+        return self
+
+
+class PayPeriod(_Model):
+    """Pay periods: ``days``-long periods, one of which starts at local time ``anchor``."""
+
+    anchor: LocalDateTime
+    days: int = Field(ge=1, le=366)
+
+
+class Eligibility(_Model):
+    """Who and which shifts may qualify."""
+
+    classifications: list[Name] = Field(min_length=1)
+    employers: list[Name] = []
+    employment_statuses: list[Annotated[EmploymentStatus, BeforeValidator(_employment_status)]] = []
+    locations: list[Name] = []
+    units: list[Name] = []
+    requires_approval: bool = False
+    window_rule: WindowRule = "starts_within"
+    min_hours: Hours = Decimal(0)
+
+
+class Extra(_Model):
+    """What makes a shift extra: the row's flag, and optionally hours beyond the FTE."""
+
+    flag: bool = True
+    beyond_fte: bool = False
+    hours_per_fte: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] = Decimal(40)
+    minimum_hours: Hours = Decimal(0)
+    scope: Scope = "workweek"
+    counts_as_worked: list[Name] = []
+
+
+class Attendance(_Model):
+    """Absences that forfeit the incentive for every shift in the same scope period."""
+
+    forfeit_on: list[Name] = []
+    scope: Scope = "workweek"
+
+
+class Tier(_Model):
+    """Pay ``amount`` for a shift of at least ``min_hours`` qualifying hours."""
+
+    min_hours: Hours
+    amount: Money
+
+
+class PayoutComponent(_Model):
+    """One part of the payout: exactly one of per_shift, per_hour, tiers, base_rate_multiplier."""
+
+    per_shift: Money | None = None
+    per_hour: Money | None = None
+    tiers: list[Tier] | None = Field(default=None, min_length=1)
+    base_rate_multiplier: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None = None
+    periods: list[Name] | None = None
+    classifications: list[Name] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PayoutComponent:
+        kinds = [k for k in PAYOUT_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            given = ", ".join(kinds) if kinds else "none"
+            raise ValueError(
+                f"a payout component needs exactly one of {', '.join(PAYOUT_KINDS)} "
+                f"(given: {given})"
+            )
+        if self.tiers is not None:
+            for i in range(1, len(self.tiers)):
+                if self.tiers[i].min_hours <= self.tiers[i - 1].min_hours:
+                    raise ValueError(
+                        f"tiers[{i}].min_hours {self.tiers[i].min_hours} must be greater than "
+                        f"tiers[{i - 1}].min_hours {self.tiers[i - 1].min_hours} "
+                        f"(tiers are written in increasing min_hours)"
+                    )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which of per_shift, per_hour, tiers or base_rate_multiplier this component is."""
+        return next(k for k in PAYOUT_KINDS if getattr(self, k) is not None)
+
+
+PAYOUT_KINDS = ("per_shift", "per_hour", "tiers", "base_rate_multiplier")
+
+
+class Limits(_Model):
+    """Caps per employee and agreement; each is optional."""
+
+    max_amount_per_shift: Money | None = None
+    max_shifts_per_workweek: int | None = Field(default=None, ge=0)
+    max_amount_per_workweek: Money | None = None
+    max_amount_per_pay_period: Money | None = None
+    max_amount_total: Money | None = None
+
+
+TERM_PARTS = (
+    "windows",
+    "eligibility",
+    "extra",
+    "attendance",
+    "periods",
+    "payout",
+    "limits",
+    "hours_rounding",
+)
+
+
+class Amendment(_Model):
+    """A later change: each part it gives replaces that part of the terms whole."""
+
+    adopted: date
+    summary: str = Field(min_length=1)
+    windows: list[Window] | None = Field(default=None, min_length=1)
+    eligibility: Eligibility | None = None
+    extra: Extra | None = None
+    attendance: Attendance | None = None
+    periods: dict[str, DayPart] | None = None
+    payout: list[PayoutComponent] | None = Field(default=None, min_length=1)
+    limits: Limits | None = None
+    hours_rounding: HoursRounding | None = None
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The names of the parts of the terms this amendment replaces."""
+        return tuple(p for p in TERM_PARTS if getattr(self, p) is not None)
+
+
+class Terms(_Model):
+    """The terms in force after the amendments adopted up to some date."""
+
+    windows: list[Window]
+    eligibility: Eligibility
+    extra: Extra
+    attendance: Attendance
+    periods: dict[str, DayPart]
+    payout: list[PayoutComponent]
+    limits: Limits
+    hours_rounding: HoursRounding
+    applied: list[Amendment] = []
+    sources: dict[str, str] = {}
+    """Which amendment (``"amendment adopted 2021-01-29"``) set each amended part."""
+
+
+class Agreement(_Model):
+    """One incentive program as signed by a union and an employer (SPEC section 3)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=200)
+    title: str = Field(min_length=1)
+    union: str | None = None
+    employer: str | None = None
+    source: str | None = None
+    timezone: str
+    workweek_start: str = Field(
+        default="sunday 00:00",
+        pattern=r"(?i)^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) "
+        r"([01]\d|2[0-3]):[0-5]\d$",
+    )
+    pay_period: PayPeriod | None = None
+    hours_rounding: HoursRounding = "exact"
+    stacking: Literal["exclusive", "stack"] = "exclusive"
+    windows: list[Window] = Field(min_length=1)
+    eligibility: Eligibility
+    extra: Extra = Extra()
+    attendance: Attendance = Attendance()
+    periods: dict[str, DayPart] = {}
+    payout: list[PayoutComponent] = Field(min_length=1)
+    limits: Limits = Limits()
+    amendments: list[Amendment] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            _time.zone(value)
+        except TimeError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("workweek_start")
+    @classmethod
+    def _lower_weekday(cls, value: str) -> str:
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Agreement:
+        tz = _time.zone(self.timezone)
+        problems = _window_problems("", self.windows, tz) + _period_problems("", self.periods)
+        for i, amendment in enumerate(self.amendments):
+            where = f"amendments[{i}]."
+            if amendment.windows is not None:
+                problems += _window_problems(where, amendment.windows, tz)
+            if amendment.periods is not None:
+                problems += _period_problems(where, amendment.periods)
+        has_pay_period = self.pay_period is not None
+        for index, terms in self._stages():
+            where = "" if index is None else f"amendments[{index}]: "
+            problems += _reference_problems(where, terms, has_pay_period=has_pay_period)
+        if problems:
+            raise ValueError("\n".join(dict.fromkeys(problems)))
+        return self
+
+    def _stages(self, as_of: date | None = None) -> list[tuple[int | None, Terms]]:
+        """The terms as first signed, then after each amendment in the order they apply."""
+        parts: dict[str, Any] = {p: getattr(self, p) for p in TERM_PARTS}
+        sources: dict[str, str] = {}
+        applied: list[Amendment] = []
+        stages: list[tuple[int | None, Terms]] = [
+            (None, Terms.model_construct(**parts, applied=[], sources={}))
+        ]
+        ordered = sorted(enumerate(self.amendments), key=lambda pair: (pair[1].adopted, pair[0]))
+        for i, amendment in ordered:
+            if as_of is not None and amendment.adopted > as_of:
+                continue
+            applied = [*applied, amendment]
+            sources = dict(sources)
+            for part in amendment.parts:
+                parts[part] = getattr(amendment, part)
+                sources[part] = f"amendment adopted {amendment.adopted.isoformat()}"
+            stages.append((i, Terms.model_construct(**parts, applied=applied, sources=sources)))
+        return stages
+
+    def terms(self, as_of: date | None = None) -> Terms:
+        """The terms in force ``as_of`` a date: amendments adopted on or before it applied.
+
+        Without ``as_of`` every amendment applies. Amendments apply in ``adopted`` order,
+        those adopted the same day in file order.
+        """
+        return self._stages(as_of)[-1][1]
+
+    @property
+    def workweek(self) -> tuple[int, int, int]:
+        """``workweek_start`` as (weekday with Monday 0, hour, minute)."""
+        day, clock = self.workweek_start.split()
+        hour, minute = clock.split(":")
+        return WEEKDAYS.index(day.lower()), int(hour), int(minute)
+
+
+def parse_day_part(text: str) -> tuple[int, int]:
+    """``"23:00-07:00"`` → (start, end) in minutes after local midnight."""
+    match = _DAY_PART_RE.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a day-part like 23:00-07:00")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+def _window_problems(where: str, windows: list[Window], tz: ZoneInfo) -> list[str]:
+    problems: list[str] = []
+    resolved: list[tuple[int, int, int]] = []
+    for i, window in enumerate(windows):
+        whys = [
+            f"{where}windows[{i}].{key}: {why}"
+            for key in ("start", "end")
+            if (why := _time.check_wall_time(getattr(window, key), tz)) is not None
+        ]
+        problems += whys
+        if not whys:
+            resolved.append((_time.resolve(window.start, tz), _time.resolve(window.end, tz), i))
+    resolved.sort()
+    for (_, end_a, a), (start_b, _, b) in itertools.pairwise(resolved):
+        if start_b < end_a:
+            first, second = sorted((a, b))
+            problems.append(
+                f"{where}windows[{second}]: overlaps windows[{first}] "
+                f"(windows may touch but not overlap)"
+            )
+    return problems
+
+
+def _period_problems(where: str, periods: dict[str, str]) -> list[str]:
+    problems: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    for name, text in periods.items():
+        if not re.match(r"^[A-Za-z0-9_-]+$", name):
+            problems.append(f"{where}periods.{name}: a day-part name is one word")
+        start, end = parse_day_part(text)
+        if start == end:
+            problems.append(f"{where}periods.{name}: starts and ends at the same time")
+            continue
+        pieces = [(start, end)] if start < end else [(start, 1440), (0, end)]
+        spans.extend((s, e, name) for s, e in pieces if s < e)
+    spans.sort()
+    for (_, end_a, a), (start_b, _, b) in itertools.pairwise(spans):
+        if start_b < end_a:
+            problems.append(f"{where}periods.{b}: overlaps periods.{a}")
+    return problems
+
+
+def _reference_problems(where: str, terms: Terms, *, has_pay_period: bool) -> list[str]:
+    problems: list[str] = []
+    for i, component in enumerate(terms.payout):
+        for name in component.periods or []:
+            if name not in terms.periods:
+                problems.append(
+                    f"{where}payout[{i}].periods: day-part {name!r} is not defined in periods"
+                )
+    if not has_pay_period:
+        needs = []
+        if terms.extra.beyond_fte and terms.extra.scope == "pay_period":
+            needs.append("extra.scope")
+        if terms.attendance.forfeit_on and terms.attendance.scope == "pay_period":
+            needs.append("attendance.scope")
+        if terms.limits.max_amount_per_pay_period is not None:
+            needs.append("limits.max_amount_per_pay_period")
+        problems += [f"{where}{key}: needs pay_period (anchor and days)" for key in needs]
+    return problems
+
+
+def agreement_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the agreement file, generated from the models."""
+    schema = Agreement.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "incentives agreement"
+    return schema

@@ -1,0 +1,240 @@
+"""Shifts: the ``Shift`` model of the Python API, and reading shifts files (CSV, JSON Lines).
+
+Reading a file only splits it into records with their physical line numbers; turning a
+record's values into a row (times into instants, text into numbers) happens at evaluation,
+where the time zone and the agreements' requirements are known.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._errors import ShiftFileError
+
+COLUMNS: tuple[str, ...] = (
+    "employee_id",
+    "classification",
+    "start",
+    "end",
+    "extra",
+    "status",
+    "employment_status",
+    "employer",
+    "location",
+    "unit",
+    "fte",
+    "approved",
+    "unpaid_break_minutes",
+    "base_rate",
+    "paid",
+)
+"""Every column of a shifts file that incentives reads (SPEC section 4)."""
+
+ALWAYS_REQUIRED: tuple[str, ...] = ("employee_id", "classification", "start", "end")
+
+InputFormat = Literal["csv", "jsonl"]
+
+
+class Shift(BaseModel):
+    """One worked (or missed) shift of one employee: one row of a shifts file.
+
+    Times may be pendulum or stdlib datetimes, aware (an exact instant) or naive (local
+    wall time in the evaluation's time zone).
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    employee_id: str = Field(min_length=1)
+    classification: str = Field(min_length=1)
+    start: datetime
+    end: datetime
+    extra: bool | None = None
+    status: str = "worked"
+    employment_status: str | None = None
+    employer: str | None = None
+    location: str | None = None
+    unit: str | None = None
+    fte: Decimal | None = None
+    approved: bool | None = None
+    unpaid_break_minutes: int = 0
+    base_rate: Decimal | None = None
+    paid: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One data row of a shifts file: its physical line and its raw values.
+
+    ``problem`` is set, as ``(field, message)``, when the row could not even be split
+    into values (a CSV row with too few values, a line of JSON Lines that is not an object).
+    """
+
+    line: int
+    values: dict[str, Any]
+    problem: tuple[str | None, str] | None = None
+
+
+@dataclass(frozen=True)
+class ShiftBatch:
+    """The data rows of one shifts file, ready to evaluate.
+
+    ``columns`` is the set of columns the file has (the CSV header; for JSON Lines the
+    keys seen in any object). ``claims`` is true when the file has a ``paid`` column, which
+    turns on claim checking.
+    """
+
+    source: str
+    format: InputFormat
+    records: tuple[Record, ...]
+    columns: frozenset[str] = field(default_factory=frozenset)
+    claims: bool = False
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    @classmethod
+    def from_shifts(cls, shifts: Iterable[Shift], source: str = "<shifts>") -> ShiftBatch:
+        """A batch of ``Shift`` objects; their ``line`` is their 1-based position."""
+        records = []
+        claims = False
+        for position, shift in enumerate(shifts, start=1):
+            if not isinstance(shift, Shift):
+                raise TypeError(f"item {position} is a {type(shift).__name__}, not a Shift")
+            values = {name: getattr(shift, name) for name in COLUMNS}
+            claims = claims or shift.paid is not None
+            records.append(Record(position, values))
+        return cls(source, "jsonl", tuple(records), frozenset(COLUMNS), claims)
+
+
+def read_shifts(
+    source: str | Path | TextIO,
+    *,
+    input_format: InputFormat | None = None,
+) -> ShiftBatch:
+    """Read a shifts file: CSV with a header row, or JSON Lines (SPEC section 4).
+
+    ``source`` is a path, ``"-"`` for standard input, or an open text file. The format
+    comes from the suffix (``.csv``; ``.jsonl`` or ``.ndjson``) unless ``input_format``
+    says; standard input and open files are CSV unless told otherwise. Problems with the
+    file as a whole raise :class:`ShiftFileError`; problems with one row are kept with
+    that row and reported when it is evaluated.
+    """
+    if isinstance(source, (str, Path)) and str(source) != "-":
+        path = Path(source)
+        fmt = input_format or _format_of(path)
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                return _read(handle, fmt, str(path))
+        except FileNotFoundError:
+            raise ShiftFileError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise ShiftFileError(f"{path}: is a directory, not a shifts file") from None
+        except UnicodeDecodeError as exc:
+            raise ShiftFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise ShiftFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    if isinstance(source, (str, Path)):
+        stream: TextIO = sys.stdin
+        name = "<stdin>"
+    else:
+        stream = source
+        name = getattr(source, "name", "<stream>")
+    try:
+        text = stream.read()
+    except UnicodeDecodeError as exc:
+        raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+    return _read(io.StringIO(text.removeprefix("\ufeff"), newline=""), input_format or "csv", name)
+
+
+def _format_of(path: Path) -> InputFormat:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    raise ShiftFileError(
+        f"{path}: unknown shifts file type {suffix or '(no suffix)'!r}: "
+        f"use .csv, .jsonl or .ndjson, or give the format"
+    )
+
+
+def _read(handle: TextIO, fmt: InputFormat, name: str) -> ShiftBatch:
+    if fmt == "csv":
+        return _read_csv(handle, name)
+    return _read_jsonl(handle, name)
+
+
+def _read_csv(handle: TextIO, name: str) -> ShiftBatch:
+    reader = csv.reader(handle, strict=True)
+    try:
+        header = next(reader, None)
+        while header is not None and not any(cell.strip() for cell in header):
+            header = next(reader, None)
+        if header is None:
+            raise ShiftFileError(f"{name}: empty file: a header row is needed")
+        columns = [cell.strip().lower() for cell in header]
+        seen: set[str] = set()
+        for column in columns:
+            if column in seen and column in COLUMNS:
+                raise ShiftFileError(f"{name}: line 1: column {column!r} appears twice")
+            seen.add(column)
+        missing = [c for c in ALWAYS_REQUIRED if c not in seen]
+        if missing:
+            raise ShiftFileError(
+                f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (the header has: {', '.join(columns)})"
+            )
+        wanted = [(i, c) for i, c in enumerate(columns) if c in COLUMNS]
+        width = len(columns)
+        records: list[Record] = []
+        last = reader.line_num
+        for cells in reader:
+            line = last + 1
+            last = reader.line_num
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            values = {c: cells[i] for i, c in wanted if i < len(cells)}
+            problem: tuple[str | None, str] | None = None
+            if len(cells) < width:
+                absent = next((c for i, c in wanted if i >= len(cells)), None)
+                problem = (absent, f"row has {len(cells)} values, the header has {width} columns")
+            elif len(cells) > width:
+                problem = (None, f"row has {len(cells)} values, the header has {width} columns")
+            records.append(Record(line, values, problem))
+    except csv.Error as exc:
+        raise ShiftFileError(f"{name}: line {reader.line_num}: malformed CSV ({exc})") from None
+    return ShiftBatch(name, "csv", tuple(records), frozenset(seen), "paid" in seen)
+
+
+def _read_jsonl(handle: TextIO, name: str) -> ShiftBatch:
+    records: list[Record] = []
+    keys: set[str] = set()
+    for number, text in enumerate(handle, start=1):
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            records.append(Record(number, {}, (None, f"not valid JSON ({exc.msg})")))
+            continue
+        if not isinstance(value, dict):
+            records.append(Record(number, {}, (None, "not a JSON object")))
+            continue
+        values = {str(k).strip().lower(): v for k, v in value.items()}
+        keys.update(values)
+        records.append(Record(number, {k: v for k, v in values.items() if k in COLUMNS}))
+    return ShiftBatch(name, "jsonl", tuple(records), frozenset(keys), "paid" in keys)

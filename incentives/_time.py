@@ -1,0 +1,231 @@
+"""Wall-clock times and instants: the one place where a local time becomes an instant.
+
+Instants are plain integers: seconds since the Unix epoch, UTC. Everything that compares,
+sorts or measures time does it on those integers, so elapsed time is always real elapsed
+time whatever the clocks did.
+
+Two policies turn a naive local time into an instant:
+
+* :func:`resolve` for times someone wrote down once (a shift's start, a window bound):
+  a skipped time (spring-forward gap) is always an error; a repeated time (fall-back fold)
+  is an error unless the caller chose ``"earlier"`` or ``"later"``.
+* :func:`resolve_boundary` for recurring boundaries (workweek start, pay-period start,
+  day-part edges), which cannot be checked once: a skipped time moves to the end of the
+  gap, a repeated time takes its first occurrence.
+
+Zones come from the ``tzdata`` package through :func:`zone`, so every machine uses the
+same rules, and :data:`TZDATA_VERSION` says which.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import tzdata  # type: ignore[import-untyped]
+
+from ._errors import RepeatedTimeError, SkippedTimeError, TimeError
+
+Ambiguous = Literal["raise", "earlier", "later"]
+AMBIGUOUS_CHOICES: tuple[Ambiguous, ...] = ("raise", "earlier", "later")
+
+TZDATA_VERSION: str = tzdata.IANA_VERSION
+
+_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - the naive origin of local seconds
+_SECOND = timedelta(seconds=1)
+_ZONE_KEY = re.compile(r"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$")
+
+
+@functools.cache
+def zone(key: str) -> ZoneInfo:
+    """The IANA zone ``key``, read from the tzdata package (one provider per process).
+
+    Raises :class:`TimeError` for a key that is not an IANA zone.
+    """
+    if not isinstance(key, str) or not _ZONE_KEY.match(key):
+        raise TimeError(f"{key!r} is not an IANA time zone (for example 'America/Los_Angeles')")
+    try:
+        resource = importlib.resources.files("tzdata.zoneinfo").joinpath(*key.split("/"))
+        with resource.open("rb") as handle:
+            return ZoneInfo.from_file(handle, key=key)
+    except (OSError, ValueError) as exc:
+        raise TimeError(
+            f"{key!r} is not an IANA time zone (for example 'America/Los_Angeles')"
+        ) from exc
+
+
+def local_seconds(local: datetime) -> int:
+    """Seconds of a naive wall-clock time since 1970-01-01T00:00 on the same clock."""
+    return (local - _EPOCH) // _SECOND
+
+
+def wall_text(local: datetime) -> str:
+    """A naive wall-clock time as written in files: ``2021-03-14T02:30``."""
+    if local.second or local.microsecond:
+        return local.isoformat()
+    return local.strftime("%Y-%m-%dT%H:%M")
+
+
+def _offset(local: datetime, tz: ZoneInfo, fold: int) -> int:
+    delta = local.replace(tzinfo=tz, fold=fold).utcoffset()
+    assert delta is not None
+    return delta // _SECOND
+
+
+def _gap_instant(lo: int, hi: int, tz: ZoneInfo) -> int:
+    """The instant in ``(lo, hi]`` at which the UTC offset of ``tz`` changes."""
+    before = offset_at(lo, tz)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if offset_at(mid, tz) == before:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def offset_at(instant: int, tz: ZoneInfo) -> int:
+    """The UTC offset of ``tz`` in force at ``instant``, in seconds."""
+    delta = datetime.fromtimestamp(instant, tz).utcoffset()
+    assert delta is not None
+    return delta // _SECOND
+
+
+def _fmt_offset(seconds: int) -> str:
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}"
+
+
+def _classify(local: datetime, tz: ZoneInfo) -> tuple[str, int, int]:
+    """('unique', t, t) | ('repeated', earlier, later) | ('skipped', before, after)."""
+    base = local_seconds(local)
+    first = base - _offset(local, tz, 0)
+    second = base - _offset(local, tz, 1)
+    if first == second:
+        return "unique", first, first
+    if first < second:
+        return "repeated", first, second
+    return "skipped", second, first
+
+
+def resolve(local: datetime, tz: ZoneInfo, ambiguous: Ambiguous = "raise") -> int:
+    """The instant (UTC epoch seconds) of naive wall-clock ``local`` in ``tz``.
+
+    A time in a spring-forward gap raises :class:`SkippedTimeError`; a time in a
+    fall-back fold raises :class:`RepeatedTimeError` unless ``ambiguous`` is
+    ``"earlier"`` or ``"later"``.
+    """
+    kind, lo, hi = _classify(local, tz)
+    if kind == "unique":
+        return lo
+    if kind == "repeated":
+        if ambiguous == "earlier":
+            return lo
+        if ambiguous == "later":
+            return hi
+        off_lo, off_hi = local_seconds(local) - lo, local_seconds(local) - hi
+        text = wall_text(local)
+        raise RepeatedTimeError(
+            f"{text} occurs twice in {tz.key} (at {_fmt_offset(off_lo)} and at "
+            f"{_fmt_offset(off_hi)}): write it with its UTC offset "
+            f"({text}{_fmt_offset(off_lo)} or {text}{_fmt_offset(off_hi)}), "
+            f"or choose ambiguous 'earlier' or 'later'"
+        )
+    transition = _gap_instant(lo, hi, tz)
+    gap_start = _EPOCH + timedelta(seconds=transition + offset_at(transition - 1, tz))
+    gap_end = _EPOCH + timedelta(seconds=transition + offset_at(transition, tz))
+    raise SkippedTimeError(
+        f"{wall_text(local)} does not exist in {tz.key}: clocks jump from "
+        f"{gap_start:%H:%M} to {gap_end:%H:%M}"
+    )
+
+
+def resolve_boundary(local: datetime, tz: ZoneInfo) -> int:
+    """The instant of a recurring boundary at wall-clock ``local`` in ``tz``.
+
+    A boundary in a spring-forward gap moves to the end of the gap; one in a fall-back
+    fold takes its first occurrence. Never raises for a valid zone.
+    """
+    kind, lo, hi = _classify(local, tz)
+    if kind == "skipped":
+        return _gap_instant(lo, hi, tz)
+    return lo
+
+
+def check_wall_time(local: datetime, tz: ZoneInfo) -> str | None:
+    """Why ``local`` cannot be a fixed bound in ``tz`` (skipped or repeated), else None."""
+    try:
+        resolve(local, tz, "raise")
+    except TimeError as exc:
+        return str(exc)
+    return None
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse an ISO 8601 date and time (with or without UTC offset) written in a file.
+
+    Raises :class:`TimeError` for anything else, including a bare date, fractions of a
+    second and words such as ``now``.
+    """
+    stripped = text.strip()
+    try:
+        value = datetime.fromisoformat(stripped)
+    except ValueError:
+        value = None
+    if value is None or len(stripped) <= 10:
+        raise TimeError(
+            f"{text!r} is not an ISO 8601 date and time (for example 2020-12-27T07:00 "
+            f"or 2020-12-27T07:00-08:00)"
+        )
+    if value.microsecond:
+        raise TimeError(f"{text!r} has fractions of a second; give whole seconds")
+    return value
+
+
+def instant(value: datetime, tz: ZoneInfo | None, ambiguous: Ambiguous = "raise") -> int:
+    """The instant of a datetime: aware ones are exact, naive ones are wall time in ``tz``.
+
+    An aware datetime whose zone says its wall time never happened (built in a
+    spring-forward gap) raises :class:`SkippedTimeError`.
+    """
+    if value.microsecond:
+        raise TimeError(f"{value.isoformat()} has fractions of a second; give whole seconds")
+    offset = value.utcoffset()
+    if offset is None:
+        if tz is None:
+            raise TimeError(
+                f"{wall_text(value)} has no UTC offset and the agreements are in different "
+                f"time zones: give a time zone (--timezone / timezone=) or write the offset"
+            )
+        return resolve(value, tz, ambiguous)
+    moment = local_seconds(value.replace(tzinfo=None)) - offset // _SECOND
+    if value.tzinfo is not None and not isinstance(value.tzinfo, type(UTC)):
+        back = datetime.fromtimestamp(moment, value.tzinfo).replace(tzinfo=None)
+        if back != value.replace(tzinfo=None, fold=0):
+            raise SkippedTimeError(
+                f"{wall_text(value.replace(tzinfo=None))} does not exist in "
+                f"{value.tzinfo}: its clocks skip that time"
+            )
+    return moment
+
+
+def to_local(moment: int, tz: ZoneInfo) -> datetime:
+    """The aware local datetime of an instant in ``tz``."""
+    return datetime.fromtimestamp(moment, tz)
+
+
+def describe(moment: int, tz: ZoneInfo) -> str:
+    """An instant as people read it in reasons: ``2020-12-27 07:00 PST``."""
+    local = datetime.fromtimestamp(moment, tz)
+    pattern = "%Y-%m-%d %H:%M:%S %Z" if local.second else "%Y-%m-%d %H:%M %Z"
+    return local.strftime(pattern)
+
+
+def local_date(moment: int, tz: ZoneInfo) -> date:
+    """The local calendar date of an instant in ``tz``."""
+    return datetime.fromtimestamp(moment, tz).date()
