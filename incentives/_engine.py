@@ -8,7 +8,7 @@ the result never depends on the order of the input.
 
 from __future__ import annotations
 
-import math
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +55,7 @@ Progress = Callable[[int, int], None]
 def round_half_up(value: Fraction, step: Fraction) -> Fraction:
     """``value`` to the nearest multiple of ``step``, halves away from zero."""
     units = abs(value) / step
-    whole = math.floor(units + Fraction(1, 2))
+    whole = (2 * units.numerator + units.denominator) // (2 * units.denominator)
     return (whole * step) if value >= 0 else -(whole * step)
 
 
@@ -63,8 +63,9 @@ def cents(value: Fraction | Decimal) -> Decimal:
     """Money rounded half-up to the cent."""
     if isinstance(value, Decimal):
         return value.quantize(_CENT, rounding=ROUND_HALF_UP)
-    whole = round_half_up(value, Fraction(1, 100))
-    return (Decimal(whole.numerator) / Decimal(whole.denominator)).quantize(_CENT)
+    n, d = value.numerator, value.denominator
+    whole = (200 * n + d) // (2 * d) if n >= 0 else -((-200 * n + d) // (2 * d))
+    return Decimal(whole).scaleb(-2)
 
 
 def two_places(value: Fraction) -> Decimal:
@@ -107,20 +108,19 @@ class _Threshold:
 
 def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
     """The window rule: its reason, the share of elapsed time that counts, and prorate."""
-    tz = c.tz
     rule = c.terms.eligibility.window_rule
     note = c.source_note("windows")
     s, e = row.start, row.end
-    start = _time.describe(s, tz)
+    start = c.describe(s)
 
     def span(ws: int, we: int) -> str:
-        return f"{_time.describe(ws, tz)} to {_time.describe(we, tz)}"
+        return f"{c.describe(ws)} to {c.describe(we)}"
 
     if rule == "starts_within":
         for ws, we in c.windows:
             if ws <= s < we:
                 return (
-                    Reason(
+                    c.reason(
                         rule="window",
                         ok=True,
                         detail=f"starts {start}, inside {span(ws, we)}{note}",
@@ -133,14 +133,14 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
         if after and before:
             why = (
                 f"starts {start}, between windows: at or after the end "
-                f"{_time.describe(max(after), tz)} and before the start "
-                f"{_time.describe(min(before), tz)}"
+                f"{c.describe(max(after))} and before the start "
+                f"{c.describe(min(before))}"
             )
         elif after:
-            why = f"starts {start}, at or after the window's end {_time.describe(max(after), tz)}"
+            why = f"starts {start}, at or after the window's end {c.describe(max(after))}"
         else:
-            why = f"starts {start}, before the window's start {_time.describe(min(before), tz)}"
-        return Reason(rule="window", ok=False, detail=why + note), Fraction(0), False
+            why = f"starts {start}, before the window's start {c.describe(min(before))}"
+        return c.reason(rule="window", ok=False, detail=why + note), Fraction(0), False
     inside = sum((max(0, min(e, we) - max(s, ws)) for ws, we in c.windows), 0)
     elapsed = e - s
     shown = f"{_h(Fraction(inside, 3600))} of {_h(Fraction(elapsed, 3600))} elapsed hours"
@@ -148,7 +148,7 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
         for ws, we in c.windows:
             if ws <= s and e <= we:
                 return (
-                    Reason(
+                    c.reason(
                         rule="window", ok=True, detail=f"lies entirely inside {span(ws, we)}{note}"
                     ),
                     Fraction(1),
@@ -156,10 +156,10 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
                 )
         where = ", ".join(span(ws, we) for ws, we in c.windows)
         return (
-            Reason(
+            c.reason(
                 rule="window",
                 ok=False,
-                detail=f"{start} to {_time.describe(e, tz)} "
+                detail=f"{start} to {c.describe(e)} "
                 f"does not lie entirely inside a window ({where}){note}",
             ),
             Fraction(0),
@@ -168,7 +168,7 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
     if rule == "majority_within":
         if inside * 2 > elapsed:
             return (
-                Reason(
+                c.reason(
                     rule="window",
                     ok=True,
                     detail=f"{shown} inside the windows, more than half{note}",
@@ -177,7 +177,7 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
                 False,
             )
         return (
-            Reason(
+            c.reason(
                 rule="window",
                 ok=False,
                 detail=f"{shown} inside the windows, not more than half{note}",
@@ -187,7 +187,7 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
         )
     if inside > 0:
         return (
-            Reason(
+            c.reason(
                 rule="window",
                 ok=True,
                 detail=f"{shown} inside the windows; "
@@ -197,43 +197,41 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
             True,
         )
     return (
-        Reason(
+        c.reason(
             rule="window",
             ok=False,
-            detail=f"no part of the shift ({start} to "
-            f"{_time.describe(e, tz)}) is inside the windows{note}",
+            detail=f"no part of the shift ({start} to {c.describe(e)}) is inside the windows{note}",
         ),
         Fraction(0),
         True,
     )
 
 
+Verdict = tuple[Rule, bool, str]
+
+
 def _match(
     rule: Rule, what: str, value: str | None, allowed: frozenset[str] | None, shown: list[str]
-) -> Reason:
+) -> Verdict:
     if allowed is None:
-        return Reason(rule=rule, ok=True, detail=f"any {what}")
+        return rule, True, f"any {what}"
     if value is None:
-        return Reason(rule=rule, ok=False, detail=f"no {what} given; eligible: {', '.join(shown)}")
+        return rule, False, f"no {what} given; eligible: {', '.join(shown)}"
     if norm(value) in allowed:
-        return Reason(rule=rule, ok=True, detail=f"{value} is an eligible {what}")
-    return Reason(
-        rule=rule,
-        ok=False,
-        detail=f"{value} is not an eligible {what} (eligible: {', '.join(shown)})",
-    )
+        return rule, True, f"{value} is an eligible {what}"
+    return rule, False, f"{value} is not an eligible {what} (eligible: {', '.join(shown)})"
 
 
-def _glob(rule: Rule, value: str | None, patterns: list[Any] | None, shown: list[str]) -> Reason:
+def _glob(rule: Rule, value: str | None, patterns: list[Any] | None, shown: list[str]) -> Verdict:
     if patterns is None:
-        return Reason(rule=rule, ok=True, detail=f"any {rule}")
+        return rule, True, f"any {rule}"
     if value is None:
-        return Reason(rule=rule, ok=False, detail=f"no {rule} given; eligible: {', '.join(shown)}")
+        return rule, False, f"no {rule} given; eligible: {', '.join(shown)}"
     key = norm(value)
     for pattern, text in zip(patterns, shown, strict=True):
         if pattern.fullmatch(key):
-            return Reason(rule=rule, ok=True, detail=f"{value} matches {text}")
-    return Reason(rule=rule, ok=False, detail=f"{value} matches none of {', '.join(shown)}")
+            return rule, True, f"{value} matches {text}"
+    return rule, False, f"{value} matches none of {', '.join(shown)}"
 
 
 def _threshold_hours(c: Compiled, row: Row, scope: str) -> tuple[Fraction, str]:
@@ -275,34 +273,32 @@ def _extra(c: Compiled, row: Row, threshold: _Threshold | None) -> tuple[Reason,
             parts.append(
                 f"{_h(beyond)} of its {_h(row.net)} hours are beyond the {scope} threshold of "
                 f"{_h(limit)} hours ({how}); {_h(threshold.before)} hours were worked earlier "
-                f"in the {scope} starting {_time.describe(threshold.period.start, c.tz)}"
+                f"in the {scope} starting {c.describe(threshold.period.start)}"
             )
             if beyond <= 0:
                 ok = False
     if not parts:
         parts.append("no extra-shift condition")
-    return Reason(rule="extra", ok=ok, detail="; ".join(parts) + c.source_note("extra")), beyond
+    return c.reason(rule="extra", ok=ok, detail="; ".join(parts) + c.source_note("extra")), beyond
 
 
 def _attendance(c: Compiled, row: Row, forfeits: dict[int, list[Row]] | None) -> Reason:
     if forfeits is None:
-        return Reason(rule="attendance", ok=True, detail="no attendance rule")
+        return c.reason(rule="attendance", ok=True, detail="no attendance rule")
     scope = c.terms.attendance.scope
     period = c.scope(scope).of(row.start)
     word = "workweek" if scope == "workweek" else "pay period"
-    span = f"{_time.describe(period.start, c.tz)} to {_time.describe(period.end, c.tz)}"
+    span = f"{c.describe(period.start)} to {c.describe(period.end)}"
     note = c.source_note("attendance")
     hits = [a for a in forfeits.get(period.key, []) if a.line != row.line]
     if not hits:
         words = ", ".join(sorted(c.forfeit_on))
-        return Reason(
+        return c.reason(
             rule="attendance", ok=True, detail=f"no {words} absence in the {word} {span}{note}"
         )
-    said = "; ".join(
-        f"{a.status} on line {a.line} ({_time.describe(a.start, c.tz)})" for a in hits[:5]
-    )
+    said = "; ".join(f"{a.status} on line {a.line} ({c.describe(a.start)})" for a in hits[:5])
     more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
-    return Reason(
+    return c.reason(
         rule="attendance",
         ok=False,
         detail=f"{said}{more} in the same {word} ({span}) forfeits the incentive{note}",
@@ -361,10 +357,52 @@ def _payout(
     amount = cents(total)
     note = c.source_note("payout", "periods", "hours_rounding")
     if amount > 0:
-        return Reason(
+        return c.reason(
             rule="payout", ok=True, detail=f"pays {amount}: {'; '.join(pieces)}{note}"
         ), total
-    return Reason(rule="payout", ok=False, detail=f"pays nothing: {'; '.join(pieces)}{note}"), total
+    return c.reason(
+        rule="payout", ok=False, detail=f"pays nothing: {'; '.join(pieces)}{note}"
+    ), total
+
+
+def _eligibility(c: Compiled, row: Row) -> tuple[Reason, ...]:
+    """The rules that look only at the row's own values (status to approval)."""
+    elig = c.terms.eligibility
+    note = c.source_note("eligibility")
+    if row.worked:
+        status = c.reason(rule="status", ok=True, detail="worked")
+    else:
+        status = c.reason(
+            rule="status", ok=False, detail=f"an absence ({row.status}) is never paid"
+        )
+    if not elig.requires_approval:
+        approval = (True, "approval not required")
+    elif row.approved:
+        approval = (True, "approved")
+    else:
+        said = "not approved" if row.approved is False else "approval not recorded"
+        approval = (False, f"{said}; approval is required")
+    found = [
+        _match(
+            "classification",
+            "classification",
+            row.classification,
+            c.classifications,
+            elig.classifications,
+        ),
+        _match("employer", "employer", row.employer, c.employers, elig.employers),
+        _match(
+            "employment_status",
+            "employment status",
+            row.employment_status,
+            c.employment_statuses,
+            list(elig.employment_statuses),
+        ),
+        _glob("location", row.location, c.locations, elig.locations),
+        _glob("unit", row.unit, c.units, elig.units),
+        ("approval", *approval),
+    ]
+    return (status, *(c.reason(rule=r, ok=ok, detail=d + note) for r, ok, d in found))
 
 
 def _decide(
@@ -373,48 +411,20 @@ def _decide(
     threshold: _Threshold | None,
     forfeits: dict[int, list[Row]] | None,
 ) -> _Decision:
-    terms = c.terms
-    elig = terms.eligibility
     note = c.source_note("eligibility")
-    reasons: list[Reason] = []
-    if row.worked:
-        reasons.append(Reason(rule="status", ok=True, detail="worked"))
-    else:
-        reasons.append(
-            Reason(rule="status", ok=False, detail=f"an absence ({row.status}) is never paid")
-        )
-    reasons.append(
-        _match(
-            "classification",
-            "classification",
-            row.classification,
-            c.classifications,
-            elig.classifications,
-        )
+    key = (
+        row.status,
+        row.classification,
+        row.employer,
+        row.employment_status,
+        row.location,
+        row.unit,
+        row.approved,
     )
-    reasons.append(_match("employer", "employer", row.employer, c.employers, elig.employers))
-    reasons.append(
-        _match(
-            "employment_status",
-            "employment status",
-            row.employment_status,
-            c.employment_statuses,
-            list(elig.employment_statuses),
-        )
-    )
-    reasons.append(_glob("location", row.location, c.locations, elig.locations))
-    reasons.append(_glob("unit", row.unit, c.units, elig.units))
-    if not elig.requires_approval:
-        reasons.append(Reason(rule="approval", ok=True, detail="approval not required"))
-    elif row.approved:
-        reasons.append(Reason(rule="approval", ok=True, detail="approved"))
-    else:
-        said = "not approved" if row.approved is False else "approval not recorded"
-        reasons.append(Reason(rule="approval", ok=False, detail=f"{said}; approval is required"))
-    if note:
-        for i in range(1, len(reasons)):
-            r = reasons[i]
-            reasons[i] = Reason(rule=r.rule, ok=r.ok, detail=r.detail + note)
+    known = c.memo.get(key)
+    if known is None:
+        known = c.memo[key] = _eligibility(c, row)
+    reasons = list(known)
     extra_reason, beyond = _extra(c, row, threshold)
     reasons.append(extra_reason)
     window_reason, share, prorate = _window(c, row)
@@ -445,7 +455,7 @@ def _decide(
         ok = hours >= minimum
         verdict = "at least" if ok else "below"
         reasons.append(
-            Reason(
+            c.reason(
                 rule="min_hours",
                 ok=ok,
                 detail=f"{_h(hours)} qualifying hours, "
@@ -454,7 +464,7 @@ def _decide(
         )
     else:
         reasons.append(
-            Reason(rule="min_hours", ok=True, detail=f"{_h(hours)} qualifying hours; no minimum")
+            c.reason(rule="min_hours", ok=True, detail=f"{_h(hours)} qualifying hours; no minimum")
         )
     day_part = c.day_parts.of(row.start) if c.day_parts is not None else None
     payout_reason, total = _payout(c, row, hours, day_part)
@@ -503,7 +513,7 @@ class _Paid:
 def _apply_limits(c: Compiled, row: Row, d: _Decision, paid: _Paid) -> None:
     limits = c.limits
     week = c.workweeks.of(row.start)
-    week_text = f"the workweek starting {_time.describe(week.start, c.tz)}"
+    week_text = f"the workweek starting {c.describe(week.start)}"
     note = c.source_note("limits")
 
     def cut(name: str, to: Decimal, why: str) -> None:
@@ -543,7 +553,7 @@ def _apply_limits(c: Compiled, row: Row, d: _Decision, paid: _Paid) -> None:
                 "max_amount_per_pay_period",
                 limits.max_amount_per_pay_period,
                 paid.pay_period[pp.key],
-                f"the pay period starting {_time.describe(pp.start, c.tz)}",
+                f"the pay period starting {c.describe(pp.start)}",
             )
         )
     rooms.append(("max_amount_total", limits.max_amount_total, paid.total, "this agreement"))
@@ -612,6 +622,42 @@ class _ValueError(IncentivesError, ValueError):
 
 
 def evaluate(
+    agreements: Iterable[Agreement],
+    shifts: ShiftBatch | Iterable[Shift],
+    *,
+    as_of: date | str | None = None,
+    timezone: str | None = None,
+    ambiguous: _time.Ambiguous = "raise",
+    progress: Progress | None = None,
+) -> Report:
+    """Decide every shift against every agreement and return the report (SPEC section 5).
+
+    ``shifts`` is a :class:`ShiftBatch` from :func:`read_shifts` or any iterable of
+    :class:`Shift`. ``as_of`` applies only the amendments adopted on or before that date.
+    Naive shift times are local wall time in ``timezone``, else in the agreements' zone.
+    ``ambiguous`` decides naive times that occur twice (fall-back): ``"raise"`` makes
+    them row errors, ``"earlier"`` / ``"later"`` pick one. ``progress(done, total)`` is
+    called now and then on long inputs.
+    """
+    # The engine allocates millions of small acyclic objects; the cyclic collector would
+    # rescan them over and over (40% of the run time), so it pauses during the call.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate(
+            agreements,
+            shifts,
+            as_of=as_of,
+            timezone=timezone,
+            ambiguous=ambiguous,
+            progress=progress,
+        )
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _evaluate(
     agreements: Iterable[Agreement],
     shifts: ShiftBatch | Iterable[Shift],
     *,

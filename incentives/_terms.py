@@ -10,6 +10,7 @@ from fractions import Fraction
 from . import _time
 from ._agreement import Agreement, PayoutComponent, Terms, parse_day_part
 from ._calendar import DayParts, PayPeriods, Workweeks
+from ._report import Reason, Rule
 from ._rows import norm
 
 ROUNDING_STEP: dict[str, Fraction | None] = {
@@ -84,6 +85,25 @@ class Compiled:
         self.rounding = ROUNDING_STEP[terms.hours_rounding]
         self.limits = terms.limits
         self.sources = terms.sources
+        self.memo: dict[tuple[object, ...], tuple[Reason, ...]] = {}
+        self._reasons: dict[tuple[str, bool, str], Reason] = {}
+        self._described: dict[int, str] = {}
+        self._notes: dict[tuple[str, ...], str] = {}
+
+    def reason(self, rule: Rule, ok: bool, detail: str) -> Reason:
+        """A reason; equal reasons are one shared (frozen) object."""
+        key = (rule, ok, detail)
+        found = self._reasons.get(key)
+        if found is None:
+            found = self._reasons[key] = Reason.model_construct(rule=rule, ok=ok, detail=detail)
+        return found
+
+    def describe(self, moment: int) -> str:
+        """An instant in this agreement's zone as reasons write it (cached)."""
+        text = self._described.get(moment)
+        if text is None:
+            text = self._described[moment] = _time.describe(moment, self.tz)
+        return text
 
     def scope(self, name: str) -> Workweeks | PayPeriods:
         """The calendar of a scope: ``workweek`` or ``pay_period``."""
@@ -116,6 +136,9 @@ class Compiled:
         return need
 
     def source_note(self, *parts: str) -> str:
-        """`` (as amended 2021-01-29)`` when an amendment set any of ``parts``."""
-        notes = sorted({self.sources[p] for p in parts if p in self.sources})
-        return f" ({'; '.join(notes)})" if notes else ""
+        """`` (amendment adopted 2021-01-29)`` when an amendment set any of ``parts``."""
+        note = self._notes.get(parts)
+        if note is None:
+            notes = sorted({self.sources[p] for p in parts if p in self.sources})
+            note = self._notes[parts] = f" ({'; '.join(notes)})" if notes else ""
+        return note

@@ -195,21 +195,24 @@ def instant(value: datetime, tz: ZoneInfo | None, ambiguous: Ambiguous = "raise"
     """
     if value.microsecond:
         raise TimeError(f"{value.isoformat()} has fractions of a second; give whole seconds")
+    # A plain naive datetime of the wall time: pendulum's subclass does arithmetic its own way.
+    wall = datetime(  # noqa: DTZ001
+        value.year, value.month, value.day, value.hour, value.minute, value.second
+    )
     offset = value.utcoffset()
     if offset is None:
         if tz is None:
             raise TimeError(
-                f"{wall_text(value)} has no UTC offset and the agreements are in different "
+                f"{wall_text(wall)} has no UTC offset and the agreements are in different "
                 f"time zones: give a time zone (--timezone / timezone=) or write the offset"
             )
-        return resolve(value, tz, ambiguous)
-    moment = local_seconds(value.replace(tzinfo=None)) - offset // _SECOND
+        return resolve(wall, tz, ambiguous)
+    moment = local_seconds(wall) - offset // _SECOND
     if value.tzinfo is not None and not isinstance(value.tzinfo, type(UTC)):
         back = datetime.fromtimestamp(moment, value.tzinfo).replace(tzinfo=None)
-        if back != value.replace(tzinfo=None, fold=0):
+        if back != wall:
             raise SkippedTimeError(
-                f"{wall_text(value.replace(tzinfo=None))} does not exist in "
-                f"{value.tzinfo}: its clocks skip that time"
+                f"{wall_text(wall)} does not exist in {value.tzinfo}: its clocks skip that time"
             )
     return moment
 
