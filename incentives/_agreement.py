@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -301,20 +302,14 @@ class Agreement(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Agreement:
-        tz = _time.zone(self.timezone)
-        problems = _window_problems("", self.windows, tz) + _period_problems("", self.periods)
-        for i, amendment in enumerate(self.amendments):
-            where = f"amendments[{i}]."
-            if amendment.windows is not None:
-                problems += _window_problems(where, amendment.windows, tz)
-            if amendment.periods is not None:
-                problems += _period_problems(where, amendment.periods)
-        has_pay_period = self.pay_period is not None
-        for index, terms in self._stages():
-            where = "" if index is None else f"amendments[{index}]: "
-            problems += _reference_problems(where, terms, has_pay_period=has_pay_period)
+        problems = consistency_problems(
+            self.timezone,
+            has_pay_period=self.pay_period is not None,
+            parts={p: getattr(self, p) for p in TERM_PARTS},
+            amendments=list(enumerate(self.amendments)),
+        )
         if problems:
-            raise ValueError("\n".join(dict.fromkeys(problems)))
+            raise ValueError("\n".join(problems))
         return self
 
     def _stages(self, as_of: date | None = None) -> list[tuple[int | None, Terms]]:
@@ -362,10 +357,63 @@ def parse_day_part(text: str) -> tuple[int, int]:
     return h1 * 60 + m1, h2 * 60 + m2
 
 
-def _window_problems(where: str, windows: list[Window], tz: ZoneInfo) -> list[str]:
+def consistency_problems(
+    timezone: str | None,
+    *,
+    has_pay_period: bool,
+    parts: Mapping[str, Any],
+    amendments: Sequence[tuple[int, Amendment]],
+) -> list[str]:
+    """Problems that span several keys, one line each with its key path.
+
+    ``parts`` maps each of :data:`TERM_PARTS` to its validated value, or to ``None`` when
+    that part is itself invalid; a list part may hold ``None`` for an invalid element.
+    ``amendments`` pairs each valid amendment with its index in the file. This lets the
+    loader list these problems beside field errors instead of hiding them.
+    """
+    tz = _time.zone(timezone) if timezone is not None else None
+    problems: list[str] = []
+    if tz is not None and parts.get("windows"):
+        problems += _window_problems("", parts["windows"], tz)
+    if parts.get("periods") is not None:
+        problems += _period_problems("", parts["periods"])
+    for i, amendment in amendments:
+        where = f"amendments[{i}]."
+        if amendment.windows is not None and tz is not None:
+            problems += _window_problems(where, amendment.windows, tz)
+        if amendment.periods is not None:
+            problems += _period_problems(where, amendment.periods)
+    # The terms as signed, then after each amendment in the order they apply; each part
+    # remembers where it was written, so a problem names the key that must change.
+    current = dict(parts)
+    origin = dict.fromkeys(TERM_PARTS, "")
+    stages: list[tuple[int | None, dict[str, Any], dict[str, str]]] = [
+        (None, dict(current), dict(origin))
+    ]
+    for i, amendment in sorted(amendments, key=lambda pair: (pair[1].adopted, pair[0])):
+        for part in amendment.parts:
+            current[part] = getattr(amendment, part)
+            origin[part] = f"amendments[{i}]."
+        stages.append((i, dict(current), dict(origin)))
+    seen: set[tuple[str, str]] = set()
+    for index, terms, written in stages:
+        for path, message in _reference_problems(terms, written, has_pay_period=has_pay_period):
+            if (path, message) in seen:
+                continue
+            seen.add((path, message))
+            after = ""
+            if index is not None and not path.startswith(f"amendments[{index}]."):
+                after = f" (in the terms in force after amendments[{index}])"
+            problems.append(f"{path}: {message}{after}")
+    return list(dict.fromkeys(problems))
+
+
+def _window_problems(where: str, windows: Sequence[Window | None], tz: ZoneInfo) -> list[str]:
     problems: list[str] = []
     resolved: list[tuple[int, int, int]] = []
     for i, window in enumerate(windows):
+        if window is None:
+            continue
         whys = [
             f"{where}windows[{i}].{key}: {why}"
             for key in ("start", "end")
@@ -385,7 +433,7 @@ def _window_problems(where: str, windows: list[Window], tz: ZoneInfo) -> list[st
     return problems
 
 
-def _period_problems(where: str, periods: dict[str, str]) -> list[str]:
+def _period_problems(where: str, periods: Mapping[str, str]) -> list[str]:
     problems: list[str] = []
     spans: list[tuple[int, int, str]] = []
     for name, text in periods.items():
@@ -404,23 +452,33 @@ def _period_problems(where: str, periods: dict[str, str]) -> list[str]:
     return problems
 
 
-def _reference_problems(where: str, terms: Terms, *, has_pay_period: bool) -> list[str]:
-    problems: list[str] = []
-    for i, component in enumerate(terms.payout):
-        for name in component.periods or []:
-            if name not in terms.periods:
-                problems.append(
-                    f"{where}payout[{i}].periods: day-part {name!r} is not defined in periods"
-                )
+def _reference_problems(
+    terms: Mapping[str, Any], where: Mapping[str, str], *, has_pay_period: bool
+) -> list[tuple[str, str]]:
+    """(key path, message) pairs for keys that refer to something missing."""
+    problems: list[tuple[str, str]] = []
+    periods = terms.get("periods")
+    if periods is not None:
+        for i, component in enumerate(terms.get("payout") or []):
+            for name in (component.periods if component is not None else None) or []:
+                if name not in periods:
+                    problems.append(
+                        (
+                            f"{where['payout']}payout[{i}].periods",
+                            f"day-part {name!r} is not defined in periods",
+                        )
+                    )
     if not has_pay_period:
-        needs = []
-        if terms.extra.beyond_fte and terms.extra.scope == "pay_period":
-            needs.append("extra.scope")
-        if terms.attendance.forfeit_on and terms.attendance.scope == "pay_period":
-            needs.append("attendance.scope")
-        if terms.limits.max_amount_per_pay_period is not None:
-            needs.append("limits.max_amount_per_pay_period")
-        problems += [f"{where}{key}: needs pay_period (anchor and days)" for key in needs]
+        # SPEC 3: pay_period is required when any scope is "pay_period".
+        needs: list[str] = []
+        extra, attendance, limits = terms.get("extra"), terms.get("attendance"), terms.get("limits")
+        if extra is not None and extra.scope == "pay_period":
+            needs.append(f"{where['extra']}extra.scope")
+        if attendance is not None and attendance.scope == "pay_period":
+            needs.append(f"{where['attendance']}attendance.scope")
+        if limits is not None and limits.max_amount_per_pay_period is not None:
+            needs.append(f"{where['limits']}limits.max_amount_per_pay_period")
+        problems += [(key, "needs pay_period (anchor and days)") for key in needs]
     return problems
 
 

@@ -229,8 +229,9 @@ def explain(
     """Explain one row of a shifts file, rule by rule, in plain words.
 
     The whole file is evaluated, since thresholds, attendance and limits depend on the
-    employee's other shifts. Exit status: 0 the row was evaluated; 1 the row is an error;
-    2 no such data row, or nothing could be evaluated.
+    employee's other shifts. Exit status, as for check: 0 every row was evaluated; 1 the
+    explanation was written but some rows (this one or others) are errors; 2 no such data
+    row, or nothing could be evaluated.
     """
     with _bad_input():
         day = as_of.date() if as_of else None
@@ -243,7 +244,15 @@ def explain(
             sys.stdout.write(json.dumps(item.model_dump(mode="json"), indent=2) + "\n")
         else:
             sys.stdout.write(explain_text(report, line, loaded, source))
-    sys.exit(0 if item in report.rows else 1)
+        others = [e.line for e in report.errors if e.line != line]
+        if others:
+            shown = ", ".join(str(n) for n in others[:10]) + (" ..." if len(others) > 10 else "")
+            click.echo(
+                f"note: {len(others)} other row(s) of {source} are errors (lines {shown}); "
+                "run check to see them",
+                err=True,
+            )
+    sys.exit(1 if report.errors else 0)
 
 
 def _line_span(report: Report) -> str:

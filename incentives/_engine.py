@@ -107,7 +107,11 @@ class _Threshold:
 
 
 def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
-    """The window rule: its reason, the share of elapsed time that counts, and prorate."""
+    """The window rule: its reason, the share of net hours that counts, and prorate.
+
+    Only ``prorate`` trims hours (SPEC 5.3); the other rules pass or fail, and a failing
+    shift still reports its net hours as qualifying hours.
+    """
     rule = c.terms.eligibility.window_rule
     note = c.source_note("windows")
     s, e = row.start, row.end
@@ -140,7 +144,7 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
             why = f"starts {start}, at or after the window's end {c.describe(max(after))}"
         else:
             why = f"starts {start}, before the window's start {c.describe(min(before))}"
-        return c.reason(rule="window", ok=False, detail=why + note), Fraction(0), False
+        return c.reason(rule="window", ok=False, detail=why + note), Fraction(1), False
     inside = sum((max(0, min(e, we) - max(s, ws)) for ws, we in c.windows), 0)
     elapsed = e - s
     shown = f"{_h(Fraction(inside, 3600))} of {_h(Fraction(elapsed, 3600))} elapsed hours"
@@ -162,7 +166,7 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
                 detail=f"{start} to {c.describe(e)} "
                 f"does not lie entirely inside a window ({where}){note}",
             ),
-            Fraction(0),
+            Fraction(1),
             False,
         )
     if rule == "majority_within":
@@ -182,7 +186,7 @@ def _window(c: Compiled, row: Row) -> tuple[Reason, Fraction, bool]:
                 ok=False,
                 detail=f"{shown} inside the windows, not more than half{note}",
             ),
-            Fraction(0),
+            Fraction(1),
             False,
         )
     if inside > 0:
@@ -265,6 +269,7 @@ def _extra(c: Compiled, row: Row, threshold: _Threshold | None) -> tuple[Reason,
         if threshold is None:
             ok = False
             parts.append("an absence earns no hours beyond the FTE threshold")
+            beyond = Fraction(0)
         else:
             limit, how = _threshold_hours(c, row, threshold.scope)
             total = threshold.before + row.net
@@ -306,8 +311,9 @@ def _attendance(c: Compiled, row: Row, forfeits: dict[int, list[Row]] | None) ->
 
 
 def _payout(
-    c: Compiled, row: Row, hours: Fraction, day_part: str | None
+    c: Compiled, row: Row, hours: Fraction, day_part: str | None, decided: bool
 ) -> tuple[Reason, Fraction]:
+    """The payout rule; ``decided`` is true when every other rule passed."""
     pieces: list[str] = []
     total = Fraction(0)
     for comp in c.components:
@@ -356,13 +362,17 @@ def _payout(
                 )
     amount = cents(total)
     note = c.source_note("payout", "periods", "hours_rounding")
-    if amount > 0:
+    said = "; ".join(pieces)
+    if not decided:
+        # SPEC 5.4: the payout rule fails only when every other rule passed; otherwise it
+        # says what the components would pay, so a reader sees the whole picture.
+        would = f"would pay {amount}" if amount > 0 else "would pay nothing"
         return c.reason(
-            rule="payout", ok=True, detail=f"pays {amount}: {'; '.join(pieces)}{note}"
+            rule="payout", ok=True, detail=f"{would} if the failed rules passed: {said}{note}"
         ), total
-    return c.reason(
-        rule="payout", ok=False, detail=f"pays nothing: {'; '.join(pieces)}{note}"
-    ), total
+    if amount > 0:
+        return c.reason(rule="payout", ok=True, detail=f"pays {amount}: {said}{note}"), total
+    return c.reason(rule="payout", ok=False, detail=f"pays nothing: {said}{note}"), total
 
 
 def _eligibility(c: Compiled, row: Row) -> tuple[Reason, ...]:
@@ -467,9 +477,10 @@ def _decide(
             c.reason(rule="min_hours", ok=True, detail=f"{_h(hours)} qualifying hours; no minimum")
         )
     day_part = c.day_parts.of(row.start) if c.day_parts is not None else None
-    payout_reason, total = _payout(c, row, hours, day_part)
+    decided = all(r.ok for r in reasons)
+    payout_reason, total = _payout(c, row, hours, day_part, decided)
     reasons.append(payout_reason)
-    qualifies = all(r.ok for r in reasons)
+    qualifies = decided and payout_reason.ok
     amount = cents(total) if qualifies else ZERO
     return _Decision(reasons, hours, amount, qualifies, day_part)
 
@@ -613,8 +624,8 @@ def _as_of(value: date | str | None) -> date | None:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise IncentivesError(f"as_of {value!r} is not a date like 2021-01-29") from None
-    raise IncentivesError(f"as_of must be a date, not {type(value).__name__}")
+            raise _ValueError(f"as_of {value!r} is not a date like 2021-01-29") from None
+    raise _ValueError(f"as_of must be a date, not {type(value).__name__}")
 
 
 class _ValueError(IncentivesError, ValueError):

@@ -9,10 +9,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ._agreement import Agreement
-from ._errors import AgreementError
+from . import _time
+from ._agreement import (
+    Agreement,
+    Amendment,
+    Attendance,
+    DayPart,
+    Extra,
+    Limits,
+    PayoutComponent,
+    Window,
+    consistency_problems,
+)
+from ._errors import AgreementError, TimeError
+
+_PERIODS: TypeAdapter[dict[str, str]] = TypeAdapter(dict[str, DayPart])
 
 _MESSAGES = {
     "extra_forbidden": "unknown key (is it misspelt?)",
@@ -52,11 +65,61 @@ def problems_of(error: ValidationError) -> list[str]:
 
 
 def agreement_from_mapping(data: Mapping[str, Any], source: str | None = None) -> Agreement:
-    """Validate a mapping as an agreement, raising :class:`AgreementError` with key paths."""
+    """Validate a mapping as an agreement, raising :class:`AgreementError` with key paths.
+
+    When some keys are invalid, the checks that span several keys still run on the parts
+    that are valid, so one reading lists every problem in the file.
+    """
     try:
         return Agreement.model_validate(data)
     except ValidationError as exc:
-        raise AgreementError(problems_of(exc), source) from None
+        problems = problems_of(exc) + _cross_key_problems(data)
+        raise AgreementError(list(dict.fromkeys(problems)), source) from None
+
+
+def _valid(model: type[BaseModel] | TypeAdapter[Any], value: Any) -> Any:
+    """``value`` validated, or ``None`` when it is invalid (its errors are listed already)."""
+    try:
+        if isinstance(model, TypeAdapter):
+            return model.validate_python(value)
+        return model.model_validate(value)
+    except (ValidationError, ValueError):
+        return None
+
+
+def _valid_list(model: type[BaseModel], value: Any) -> list[Any] | None:
+    if not isinstance(value, list):
+        return None
+    return [_valid(model, item) for item in value]
+
+
+def _cross_key_problems(data: Mapping[str, Any]) -> list[str]:
+    """The cross-key checks, run on whatever parts of an invalid agreement are valid."""
+    timezone = data.get("timezone")
+    try:
+        _time.zone(timezone) if isinstance(timezone, str) else None
+    except TimeError:
+        timezone = None
+    parts: dict[str, Any] = {
+        "windows": _valid_list(Window, data.get("windows")),
+        "periods": _valid(_PERIODS, data.get("periods", {})),
+        "payout": _valid_list(PayoutComponent, data.get("payout")),
+        "extra": _valid(Extra, data.get("extra", {})),
+        "attendance": _valid(Attendance, data.get("attendance", {})),
+        "limits": _valid(Limits, data.get("limits", {})),
+    }
+    raw = data.get("amendments")
+    amendments = [
+        (i, amendment)
+        for i, item in enumerate(raw if isinstance(raw, list) else [])
+        if (amendment := _valid(Amendment, item)) is not None
+    ]
+    return consistency_problems(
+        timezone if isinstance(timezone, str) else None,
+        has_pay_period="pay_period" in data,
+        parts=parts,
+        amendments=amendments,
+    )
 
 
 def load_agreement(path: str | Path) -> Agreement:
