@@ -17,10 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from ._agreement import Agreement, agreement_json_schema
-from ._engine import evaluate
+from ._engine import cyclic_gc_paused, evaluate
 from ._errors import IncentivesError
 from ._load import load_agreement
 from ._output import explain_text, report_csv, report_table
+from ._parallel import PARALLEL_FROM_ROWS, available_cores, can_fork, check_csv
 from ._report import Report
 from ._shifts import ShiftBatch, read_shifts
 from ._time import AMBIGUOUS_CHOICES, Ambiguous
@@ -57,6 +58,33 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def _read(
+    agreement_paths: tuple[str, ...], shifts: str, input_format: str | None
+) -> tuple[list[Agreement], ShiftBatch]:
+    agreements = [load_agreement(p) for p in agreement_paths]
+    fmt = cast(Literal["csv", "jsonl"] | None, input_format)
+    return agreements, read_shifts(shifts, input_format=fmt)
+
+
+def _evaluate(
+    agreements: list[Agreement],
+    batch: ShiftBatch,
+    as_of: date | None,
+    timezone: str | None,
+    ambiguous: str,
+) -> Report:
+    show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
+    with _progress(show) as progress_to:
+        return evaluate(
+            agreements,
+            batch,
+            as_of=as_of,
+            timezone=timezone,
+            ambiguous=cast(Ambiguous, ambiguous),
+            progress=progress_to,
+        )
+
+
 def _run(
     agreement_paths: tuple[str, ...],
     shifts: str,
@@ -65,19 +93,8 @@ def _run(
     ambiguous: str,
     input_format: str | None,
 ) -> tuple[list[Agreement], Report, str]:
-    agreements = [load_agreement(p) for p in agreement_paths]
-    fmt = cast(Literal["csv", "jsonl"] | None, input_format)
-    batch: ShiftBatch = read_shifts(shifts, input_format=fmt)
-    show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
-    with _progress(show) as progress_to:
-        report = evaluate(
-            agreements,
-            batch,
-            as_of=as_of,
-            timezone=timezone,
-            ambiguous=cast(Ambiguous, ambiguous),
-            progress=progress_to,
-        )
+    agreements, batch = _read(agreement_paths, shifts, input_format)
+    report = _evaluate(agreements, batch, as_of, timezone, ambiguous)
     return agreements, report, batch.source
 
 
@@ -163,7 +180,10 @@ def _write(report: Report, fmt: OutputFormat, output: str | None) -> None:
         else:
             report_table(report, Console())
         return
-    text = report_csv(report) if fmt == "csv" else _dump_json(report)
+    _write_text(report_csv(report) if fmt == "csv" else _dump_json(report), output)
+
+
+def _write_text(text: str, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -188,6 +208,14 @@ def _write(report: Report, fmt: OutputFormat, output: str | None) -> None:
     default=None,
     help="Write the report to this file.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=int,
+    default=None,
+    help="Worker processes for a CSV report, each deciding a share of the employees "
+    f"(default: every core from {PARALLEL_FROM_ROWS:,} rows, else 1).",
+)
 def check(
     agreements: tuple[str, ...],
     shifts: str,
@@ -197,16 +225,36 @@ def check(
     input_format: str | None,
     fmt: str | None,
     output: str | None,
+    jobs: int | None,
 ) -> None:
     """Check a shifts file (or - for standard input) against agreements.
 
     Exit status: 0 every row evaluated; 1 the report was written but some rows are errors;
     2 nothing evaluated.
     """
-    with _bad_input():
+    chosen = _format_for(output, fmt)
+    if jobs is not None and jobs < 1:
+        _fail("--jobs must be at least 1")
+    with _bad_input(), cyclic_gc_paused():
         day = as_of.date() if as_of else None
-        _, report, _ = _run(agreements, shifts, day, timezone, ambiguous, input_format)
-        _write(report, _format_for(output, fmt), output)
+        loaded, batch = _read(agreements, shifts, input_format)
+        workers = jobs or (available_cores() if len(batch) >= PARALLEL_FROM_ROWS else 1)
+        if chosen == "csv" and min(workers, len(batch)) > 1 and can_fork():
+            show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
+            with _progress(show) as progress_to:
+                checked = check_csv(
+                    loaded,
+                    batch,
+                    workers=min(workers, len(batch)),
+                    as_of=day,
+                    timezone=timezone,
+                    ambiguous=cast(Ambiguous, ambiguous),
+                    progress=progress_to,
+                )
+            _write_text(checked.csv, output)
+            sys.exit(1 if checked.totals.errors else 0)
+        report = _evaluate(loaded, batch, day, timezone, ambiguous)
+        _write(report, chosen, output)
     sys.exit(1 if report.errors else 0)
 
 

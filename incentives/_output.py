@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.table import Table
@@ -49,11 +50,14 @@ def failed_rules(row: RowResult) -> list[str]:
 
 def report_csv(report: Report) -> str:
     """One record per input row, in line order, error rows included (SPEC section 7)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    return write_csv(csv_records(report))
+
+
+def csv_records(report: Report) -> list[tuple[int, list[str]]]:
+    """The CSV report's records as ``(line, cells)``, in line order, cells made safe."""
     items: list[RowResult | RowError] = [*report.rows, *report.errors]
     items.sort(key=lambda item: item.line)
+    records: list[tuple[int, list[str]]] = []
     for item in items:
         if isinstance(item, RowResult):
             cells = [
@@ -84,7 +88,16 @@ def report_csv(report: Report) -> str:
                 "",
                 f"{field}{item.message}",
             ]
-        writer.writerow([safe_cell(c) for c in cells])
+        records.append((item.line, [safe_cell(c) for c in cells]))
+    return records
+
+
+def write_csv(records: Iterable[tuple[int, list[str]]]) -> str:
+    """The CSV report's text: the header, then ``records`` (already in line order)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(cells for _, cells in records)
     return out.getvalue()
 
 
