@@ -99,9 +99,7 @@ def test_workers_give_the_serial_report_and_totals(shifts: Path, name: str) -> N
 
 
 @needs_fork
-def test_check_with_jobs_writes_the_same_file_and_exit_status(
-    shifts: Path, tmp_path: Path
-) -> None:
+def test_check_with_jobs_writes_the_same_file_and_exit_status(shifts: Path, tmp_path: Path) -> None:
     agreement = str(AGREEMENTS / "beyond-fte.toml")
     outputs = []
     for jobs in ("1", "2"):
