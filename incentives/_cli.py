@@ -349,7 +349,14 @@ def schema() -> None:
     default="table",
     show_default=True,
 )
-def demo(fmt: str) -> None:
+@click.option(
+    "--line",
+    "line",
+    type=int,
+    default=None,
+    help="Explain this row of the bundled shifts file, rule by rule, instead of the table.",
+)
+def demo(fmt: str, line: int | None) -> None:
     """Check the bundled example: a Respiratory Care Practitioner incentive (USW Local 7600,
     7:00 a.m. Dec 27, 2020 to 7:00 a.m. Jan 4, 2021) and a small shifts file."""
     data = files("incentives") / "data"
@@ -358,14 +365,21 @@ def demo(fmt: str) -> None:
         as_file(data / "demo-shifts.csv") as shifts,
         _bad_input(),
     ):
-        report = evaluate([load_agreement(agreement)], read_shifts(shifts))
-        if fmt == "table":
+        loaded = [load_agreement(agreement)]
+        report = evaluate(loaded, read_shifts(shifts))
+        if line is not None:
+            try:
+                report.row(line)
+            except KeyError:
+                _fail(f"the demo's data rows are lines {_line_span(report)}, not {line}")
+            sys.stdout.write(explain_text(report, line, loaded, "the demo shifts"))
+        elif fmt == "table":
             console = Console()
             console.print(
                 "[bold]incentives demo[/bold]: the USW Local 7600 Respiratory Care Practitioner "
                 "incentive (7:00 a.m. Dec 27, 2020 to 7:00 a.m. Jan 4, 2021) against "
                 f"{report.totals.rows} shifts.\n"
-                "Try: incentives explain -a AGREEMENT SHIFTS --line N, for one shift in words.\n"
+                "Try: incentives demo --line 3, to see in words why a shift does not qualify.\n"
             )
             report_table(report, console)
         else:

@@ -760,7 +760,36 @@ def test_schema_prints_the_json_schema_of_the_agreement_file() -> None:
 def test_demo_prints_a_table_with_totals() -> None:
     result = invoke(["demo"])
     assert result.exit_code == 0
-    assert "Total incentive" in result.stdout
+    # The bundled file: six of twelve shifts qualify, 1450.00 in all, 50.00 underpaid on
+    # line 4 (a 12-hour night paid at the 10-hour tier).
+    assert "Rows 12: 12 evaluated, 0 in error, 6 qualifying." in result.stdout
+    assert "Total incentive: 1450.00" in result.stdout
+    assert "underpaid (owed to members): 50.00" in result.stdout
+    line_4 = next(t for t in result.stdout.splitlines() if t.lstrip().startswith("4 D03"))
+    assert line_4.split()[-5:] == ["12.00", "300.00", "250.00", "50.00", "qualifies"]
+
+
+def test_demo_table_fits_an_80_column_terminal_without_cutting_numbers() -> None:
+    result = CliRunner().invoke(cli, ["demo"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert max(len(t) for t in result.stdout.splitlines()) <= 80
+    assert "…" not in result.stdout
+    assert "2020-12-26 19:00–12-27 07:00" in result.stdout
+
+
+def test_demo_line_explains_one_bundled_row() -> None:
+    result = invoke(["demo", "--line", "3"])
+    assert result.exit_code == 0
+    assert "Line 3 of the demo shifts: employee D02" in result.stdout
+    assert "[FAIL] window" in result.stdout
+    assert "before the window's start 2020-12-27 07:00 PST" in result.stdout
+    assert "does not qualify (failed: window); pays 0.00" in result.stdout
+
+
+def test_demo_line_that_is_not_a_row_exits_two() -> None:
+    result = invoke(["demo", "--line", "30"])
+    assert result.exit_code == 2
+    assert "lines 2 to 13" in result.stderr
 
 
 def test_version() -> None:
