@@ -25,7 +25,7 @@ from ._agreement import (
 )
 from ._errors import AgreementError, TimeError
 
-_PERIODS: TypeAdapter[dict[str, str]] = TypeAdapter(dict[str, DayPart])
+_DAY_PART: TypeAdapter[str] = TypeAdapter(DayPart)
 
 _MESSAGES = {
     "extra_forbidden": "unknown key (is it misspelt?)",
@@ -45,6 +45,25 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return text
 
 
+_PATTERNS = {
+    "id": "an id is lower-case letters, digits, '.', '_' and '-', starting with a letter "
+    "or a digit (like unac-uhcp-2020-07)",
+    "day-part": "a day-part is written HH:MM-HH:MM with two-digit hours, like 07:00-19:00 "
+    "or 23:00-07:00",
+    "workweek_start": "a workweek start is a weekday and a time, like 'sunday 00:00'",
+}
+
+
+def _pattern_message(where: str) -> str | None:
+    if where == "id" or where.endswith(".id"):
+        return _PATTERNS["id"]
+    if ".periods." in f".{where}" and not where.endswith("]"):
+        return _PATTERNS["day-part"]
+    if where.endswith("workweek_start"):
+        return _PATTERNS["workweek_start"]
+    return None
+
+
 def problems_of(error: ValidationError) -> list[str]:
     """One line per problem: ``payout[1].tiers[0].amount: ...``."""
     lines: list[str] = []
@@ -52,6 +71,8 @@ def problems_of(error: ValidationError) -> list[str]:
         where = _path(tuple(item["loc"]))
         kind = item["type"]
         message = _MESSAGES.get(kind, item["msg"]).removeprefix("Value error, ")
+        if kind == "string_pattern_mismatch":
+            message = _pattern_message(where) or message
         if kind not in _MESSAGES and kind != "value_error" and "input" in item:
             shown = item["input"]
             if not isinstance(shown, (dict, list)):
@@ -87,10 +108,38 @@ def _valid(model: type[BaseModel] | TypeAdapter[Any], value: Any) -> Any:
         return None
 
 
+def _valid_part(model: type[BaseModel], value: Any) -> Any:
+    """``value`` validated, leaving out the keys that are themselves invalid (their
+    errors are listed already), or ``None`` when even that fails."""
+    if not isinstance(value, dict):
+        return _valid(model, value)
+    value = dict(value)
+    for _ in range(len(value) + 1):
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            bad = {e["loc"][0] for e in exc.errors() if e["loc"] and e["loc"][0] in value}
+            if not bad:
+                return None
+            for key in bad:
+                del value[key]
+        except ValueError:
+            return None
+    return None
+
+
 def _valid_list(model: type[BaseModel], value: Any) -> list[Any] | None:
     if not isinstance(value, list):
         return None
-    return [_valid(model, item) for item in value]
+    return [_valid_part(model, item) for item in value]
+
+
+def _valid_periods(value: Any) -> dict[str, str] | None:
+    """The day-parts that are valid on their own."""
+    if not isinstance(value, dict):
+        return None
+    valid = {name: _valid(_DAY_PART, text) for name, text in value.items()}
+    return {name: text for name, text in valid.items() if text is not None}
 
 
 def _cross_key_problems(data: Mapping[str, Any]) -> list[str]:
@@ -102,17 +151,17 @@ def _cross_key_problems(data: Mapping[str, Any]) -> list[str]:
         timezone = None
     parts: dict[str, Any] = {
         "windows": _valid_list(Window, data.get("windows")),
-        "periods": _valid(_PERIODS, data.get("periods", {})),
+        "periods": _valid_periods(data.get("periods", {})),
         "payout": _valid_list(PayoutComponent, data.get("payout")),
-        "extra": _valid(Extra, data.get("extra", {})),
-        "attendance": _valid(Attendance, data.get("attendance", {})),
-        "limits": _valid(Limits, data.get("limits", {})),
+        "extra": _valid_part(Extra, data.get("extra", {})),
+        "attendance": _valid_part(Attendance, data.get("attendance", {})),
+        "limits": _valid_part(Limits, data.get("limits", {})),
     }
     raw = data.get("amendments")
     amendments = [
         (i, amendment)
         for i, item in enumerate(raw if isinstance(raw, list) else [])
-        if (amendment := _valid(Amendment, item)) is not None
+        if (amendment := _valid_part(Amendment, item)) is not None
     ]
     return consistency_problems(
         timezone if isinstance(timezone, str) else None,

@@ -188,7 +188,8 @@ def read_row(
     if not _missing(brk):
         if isinstance(brk, bool) or not str(brk).strip().isdigit():
             raise RowProblem(
-                "unpaid_break_minutes", f"unpaid_break_minutes {brk!r} is not a whole number"
+                "unpaid_break_minutes",
+                f"unpaid_break_minutes {brk!r} is not a whole number of minutes (0 or more)",
             )
         break_minutes = int(str(brk).strip())
         if break_minutes * 60 >= end - start:

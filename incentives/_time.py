@@ -158,7 +158,19 @@ def resolve_boundary(local: datetime, tz: ZoneInfo) -> int:
 
 
 def check_wall_time(local: datetime, tz: ZoneInfo) -> str | None:
-    """Why ``local`` cannot be a fixed bound in ``tz`` (skipped or repeated), else None."""
+    """Why ``local`` cannot be a fixed bound in ``tz`` (skipped or repeated), else None.
+
+    An agreement's bounds are local times without an offset, so a repeated one cannot be
+    told apart: the advice is to move it out of the repeated hour.
+    """
+    kind, lo, hi = _classify(local, tz)
+    if kind == "repeated":
+        off_lo, off_hi = local_seconds(local) - lo, local_seconds(local) - hi
+        return (
+            f"{wall_text(local)} occurs twice in {tz.key} (at {_fmt_offset(off_lo)} and at "
+            f"{_fmt_offset(off_hi)}); a bound must happen once: use a time outside the hour "
+            f"the clocks repeat"
+        )
     try:
         resolve(local, tz, "raise")
     except TimeError as exc:

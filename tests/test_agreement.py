@@ -989,3 +989,44 @@ def test_terms_do_not_change_the_agreement() -> None:
         date(2021, 1, 15),
         date(2021, 1, 29),
     ]
+
+
+def test_a_bad_key_inside_a_section_does_not_hide_that_sections_other_problems(
+    tmp_path: Path,
+) -> None:
+    # A misspelt key in [limits], a badly written day-part and a bad amount in an amendment
+    # are field problems; the cross-key problems next to them must be listed as well.
+    data = agreement(
+        periods={"day": "7:00-15:00", "eve": "15:00-15:00"},
+        payout=[{"per_shift": "100.00", "periods": ["night"]}],
+        limits={"max_amount_per_pay_period": "500.00", "max_shift_per_workweek": 2},
+        amendments=[
+            amendment(
+                "2021-01-05",
+                "later",
+                payout=[{"per_shift": "x"}],
+                limits={"max_amount_per_pay_period": "9.00"},
+            )
+        ],
+    )
+    message = rejects(
+        tmp_path,
+        data,
+        "periods.day: a day-part is written HH:MM-HH:MM with two-digit hours",
+        "limits.max_shift_per_workweek: unknown key",
+        "amendments[0].payout[0].per_shift",
+        "periods.eve: starts and ends at the same time",
+        "payout[0].periods: day-part 'night' is not defined in periods",
+        "limits.max_amount_per_pay_period: needs pay_period",
+        "amendments[0].limits.max_amount_per_pay_period: needs pay_period",
+    )
+    assert "7 problems" in message
+
+
+def test_a_repeated_window_bound_says_to_move_it_out_of_the_repeated_hour(
+    tmp_path: Path,
+) -> None:
+    data = agreement(windows=[{"start": "2020-11-01T01:30", "end": "2020-11-02T07:00"}])
+    message = rejects(tmp_path, data, "windows[0].start: 2020-11-01T01:30 occurs twice")
+    assert "use a time outside the hour the clocks repeat" in message
+    assert "UTC offset" not in message
