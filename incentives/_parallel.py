@@ -80,8 +80,11 @@ class _Job:
 class Checked:
     """A checked file: its CSV report and totals."""
 
-    csv: str
+    csv: str | None
+    """The report's text; None when it was written straight to a file."""
     totals: Totals
+    qualifying_hours: dict[int, str] | None = None
+    """Line → qualifying hours of the rows the columnar engine decided, when asked for."""
 
 
 def _work(job: _Job, batch: ShiftBatch, done: Any, slot: int, conn: Connection) -> None:

@@ -178,15 +178,16 @@ def _read(handle: TextIO, fmt: InputFormat, name: str) -> ShiftBatch:
     return _read_jsonl(handle, name)
 
 
-def _read_csv(handle: TextIO, name: str) -> ShiftBatch:
-    reader = csv.reader(handle, strict=True)
-    try:
-        header = next(reader, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(reader, None)
-        if header is None:
-            raise ShiftFileError(f"{name}: empty file: a header row is needed")
-        columns = [cell.strip().lower() for cell in header]
+@dataclass(frozen=True)
+class CsvHeader:
+    """A CSV header row: its columns (trimmed, lower case) and those the engine reads."""
+
+    columns: tuple[str, ...]
+    wanted: tuple[tuple[int, str], ...]
+
+    @classmethod
+    def parse(cls, cells: list[str], name: str) -> CsvHeader:
+        columns = tuple(cell.strip().lower() for cell in cells)
         seen: set[str] = set()
         for column in columns:
             if column in seen and column in COLUMNS:
@@ -198,26 +199,44 @@ def _read_csv(handle: TextIO, name: str) -> ShiftBatch:
                 f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)} (the header has: {', '.join(columns)})"
             )
-        wanted = [(i, c) for i, c in enumerate(columns) if c in COLUMNS]
-        width = len(columns)
+        return cls(columns, tuple((i, c) for i, c in enumerate(columns) if c in COLUMNS))
+
+    def record(self, line: int, cells: list[str]) -> Record | None:
+        """The record of one CSV row, or None for a blank row (which is skipped)."""
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            return None
+        width = len(self.columns)
+        values = {c: cells[i] for i, c in self.wanted if i < len(cells)}
+        problem: tuple[str | None, str] | None = None
+        if len(cells) < width:
+            absent = next((c for i, c in self.wanted if i >= len(cells)), None)
+            problem = (absent, f"row has {len(cells)} values, the header has {width} columns")
+        elif len(cells) > width:
+            problem = (None, f"row has {len(cells)} values, the header has {width} columns")
+        return Record(line, values, problem)
+
+
+def _read_csv(handle: TextIO, name: str) -> ShiftBatch:
+    reader = csv.reader(handle, strict=True)
+    try:
+        cells = next(reader, None)
+        while cells is not None and not any(cell.strip() for cell in cells):
+            cells = next(reader, None)
+        if cells is None:
+            raise ShiftFileError(f"{name}: empty file: a header row is needed")
+        header = CsvHeader.parse(cells, name)
         records: list[Record] = []
         last = reader.line_num
         for cells in reader:
             line = last + 1
             last = reader.line_num
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            values = {c: cells[i] for i, c in wanted if i < len(cells)}
-            problem: tuple[str | None, str] | None = None
-            if len(cells) < width:
-                absent = next((c for i, c in wanted if i >= len(cells)), None)
-                problem = (absent, f"row has {len(cells)} values, the header has {width} columns")
-            elif len(cells) > width:
-                problem = (None, f"row has {len(cells)} values, the header has {width} columns")
-            records.append(Record(line, values, problem))
+            record = header.record(line, cells)
+            if record is not None:
+                records.append(record)
     except csv.Error as exc:
         raise ShiftFileError(f"{name}: line {reader.line_num}: malformed CSV ({exc})") from None
-    return ShiftBatch(name, "csv", tuple(records), frozenset(seen), "paid" in seen)
+    seen = frozenset(header.columns)
+    return ShiftBatch(name, "csv", tuple(records), seen, "paid" in seen)
 
 
 def _read_jsonl(handle: TextIO, name: str) -> ShiftBatch:

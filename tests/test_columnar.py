@@ -1,0 +1,392 @@
+"""The columnar engine against the scalar engine: the same CSV report, byte for byte.
+
+The scalar engine is the reference. Hypothesis generates agreements (every window rule,
+thresholds, attendance, day-parts, each payout kind, limits, hours rounding) and shift files
+around both daylight-saving changes of America/Los_Angeles and an ordinary week, with bad
+values, absences, overlapping shifts and quoted cells among them; both engines must give
+the same report (amount, qualifies and failed rules of every row, error rows), the same
+totals, and the same qualifying hours on every row the columnar engine decides.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import incentives
+from incentives._cli import cli
+from incentives._columnar import check_csv_columnar
+from incentives._output import report_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+AGREEMENTS = ROOT / "benchmarks" / "agreements"
+
+pytest.importorskip("polars", reason="the columnar engine needs the fast extra")
+
+# --------------------------------------------------------------------------- agreements
+
+WINDOWS = [
+    # Both DST changes and an ordinary week, as local wall times that exist.
+    [{"start": "2020-10-31T07:00", "end": "2020-11-02T07:00"}],
+    [{"start": "2021-03-13T19:00", "end": "2021-03-15T07:00"}],
+    [{"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}],
+    [
+        {"start": "2020-10-30T19:00", "end": "2020-11-01T00:45"},
+        {"start": "2020-11-01T03:00", "end": "2020-11-03T00:00"},
+    ],
+    [{"start": "2020-10-18T07:00", "end": "2021-04-04T07:00"}],
+]
+CLASSES = ["Registered Nurse", "Respiratory Care Practitioner", "Medical Assistant"]
+
+
+@st.composite
+def agreements(draw: st.DrawFn) -> dict[str, Any]:
+    rule = draw(st.sampled_from(["starts_within", "entirely_within", "majority_within", "prorate"]))
+    pay_period = draw(
+        st.sampled_from(
+            [
+                None,
+                {"anchor": "2020-10-18T00:00", "days": 14},
+                {"anchor": "2020-10-25T07:00", "days": 7},
+            ]
+        )
+    )
+    scopes = ["workweek", "pay_period"] if pay_period else ["workweek"]
+    beyond = rule != "prorate" and draw(st.booleans())
+    periods = draw(st.sampled_from([{}, {"day": "07:00-19:00", "night": "19:00-07:00"}]))
+    component = st.sampled_from(
+        [
+            {"per_shift": "100.00"},
+            {"per_hour": "5.00"},
+            {"per_hour": "7.125"},
+            {
+                "tiers": [
+                    {"min_hours": 4, "amount": "100.00"},
+                    {"min_hours": 8, "amount": "200.00"},
+                    {"min_hours": 12, "amount": "300.00"},
+                ]
+            },
+            {"tiers": [{"min_hours": "7.5", "amount": "150.00"}]},
+            {"base_rate_multiplier": "0.5"},
+            {"per_shift": "50.00", "classifications": ["Registered Nurse"]},
+        ]
+        + (
+            [
+                {"per_shift": "100.00", "periods": ["night"]},
+                {"per_hour": "2.50", "periods": ["day"]},
+            ]
+            if periods
+            else []
+        )
+    )
+    limits = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "max_amount_per_shift": st.just("250.00"),
+                "max_shifts_per_workweek": st.sampled_from([1, 2]),
+                "max_amount_per_workweek": st.just("400.00"),
+                "max_amount_total": st.just("700.00"),
+                **({"max_amount_per_pay_period": st.just("500.00")} if pay_period else {}),
+            },
+        )
+    )
+    data: dict[str, Any] = {
+        "id": "gen",
+        "title": "Generated",
+        "timezone": "America/Los_Angeles",
+        "workweek_start": draw(st.sampled_from(["sunday 00:00", "monday 07:00", "sunday 01:30"])),
+        "windows": draw(st.sampled_from(WINDOWS)),
+        "eligibility": {
+            "classifications": draw(st.sampled_from([["*"], CLASSES[:2], ["Registered Nurse"]])),
+            "employers": draw(st.sampled_from([[], ["SCPMG"]])),
+            "employment_statuses": draw(st.sampled_from([[], ["full_time", "part_time"]])),
+            "locations": draw(st.sampled_from([[], ["*Medical Center"]])),
+            "units": draw(st.sampled_from([[], ["ICU", "E?"]])),
+            "requires_approval": draw(st.booleans()),
+            "window_rule": rule,
+            "min_hours": draw(st.sampled_from(["0", "4", "7.5"])),
+        },
+        "extra": {
+            "flag": draw(st.booleans()),
+            "beyond_fte": beyond,
+            "hours_per_fte": draw(st.sampled_from(["40", "36"])),
+            "minimum_hours": draw(st.sampled_from(["0", "24"])),
+            "scope": draw(st.sampled_from(scopes)),
+            "counts_as_worked": draw(st.sampled_from([[], ["vacation"]])),
+        },
+        "attendance": {
+            "forfeit_on": draw(st.sampled_from([[], ["sick"]])),
+            "scope": draw(st.sampled_from(scopes)),
+        },
+        "periods": periods,
+        "payout": draw(st.lists(component, min_size=1, max_size=2)),
+        "limits": limits,
+        "hours_rounding": draw(st.sampled_from(["exact", "minute", "tenth_hour", "quarter_hour"])),
+    }
+    if pay_period:
+        data["pay_period"] = pay_period
+    return data
+
+
+# --------------------------------------------------------------------------- shifts
+
+STARTS = [
+    "2020-10-31T19:00",
+    "2020-11-01T00:30",
+    "2020-11-01T01:30",  # happens twice: an error unless written with an offset
+    "2020-11-01T01:30-08:00",
+    "2020-11-01T07:00",
+    "2021-03-13T23:00",
+    "2021-03-14T02:30",  # never happens: always an error
+    "2021-03-14T01:00",
+    "2021-03-14T19:00",
+    "2020-12-27T07:00",
+    "2020-12-28T06:55",
+    "2021-01-03T19:00",
+    "2021-01-04T07:00",
+    "2020-11-02T06:59:30",
+]
+
+
+@st.composite
+def shift_rows(draw: st.DrawFn) -> list[dict[str, str]]:
+    from datetime import datetime, timedelta
+
+    rows: list[dict[str, str]] = []
+    employees = draw(st.integers(1, 5))
+    for number in range(employees):
+        who = draw(st.sampled_from([f"E{number}", f" E{number} ", f"=E{number}"]))
+        for _ in range(draw(st.integers(1, 5))):
+            start = draw(st.sampled_from(STARTS))
+            shift = draw(st.sampled_from([0, 15, 45, 90])) + 60 * draw(st.integers(1, 13))
+            parsed = datetime.fromisoformat(start)
+            end = (parsed + timedelta(minutes=shift)).isoformat(timespec="minutes")
+            if parsed.tzinfo is None and draw(st.booleans()):
+                end = end  # naive wall time: elapsed hours follow the zone's offsets
+            rows.append(
+                {
+                    "employee_id": who,
+                    "classification": draw(st.sampled_from([*CLASSES, "registered  nurse", ""])),
+                    "employer": draw(st.sampled_from(["SCPMG", "KFH", ""])),
+                    "employment_status": draw(
+                        st.sampled_from(["full_time", "Part-time", "per diem", "on_call", ""])
+                    ),
+                    "location": draw(
+                        st.sampled_from(
+                            ["Fontana Medical Center", "Corona Offices", "Ontario, CA", ""]
+                        )
+                    ),
+                    "unit": draw(st.sampled_from(["ICU", "ED", "er", ""])),
+                    "start": start,
+                    "end": draw(st.sampled_from([end, end, end, "2020-11-01T01:45", "soon"])),
+                    "unpaid_break_minutes": draw(st.sampled_from(["", "0", "30", "x"])),
+                    "status": draw(
+                        st.sampled_from(["worked", "worked", "", "sick", "vacation", "SICK"])
+                    ),
+                    "extra": draw(st.sampled_from(["true", "false", "", "Y", "maybe"])),
+                    "approved": draw(st.sampled_from(["true", "no", ""])),
+                    "fte": draw(st.sampled_from(["1.0", "0.9", "0.5", "0.333", "", "-1"])),
+                    "base_rate": draw(st.sampled_from(["80.50", "61.2345", "61.23456", ""])),
+                    "paid": draw(st.sampled_from(["", "0.00", "250.00", "12.345"])),
+                }
+            )
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], drop: list[str]) -> None:
+    columns = [c for c in rows[0] if c not in drop]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row[c] for c in columns])
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def same_reports(agreement: incentives.Agreement, path: Path, **options: Any) -> None:
+    """Both engines on one file: same CSV text, totals and qualifying hours."""
+    columnar = check_csv_columnar([agreement], path, with_hours=True, **options)
+    assert columnar is not None
+    try:
+        scalar = incentives.evaluate([agreement], incentives.read_shifts(path), **options)
+    except incentives.IncentivesError:
+        pytest.fail("the scalar engine refused a file the columnar engine accepted")
+    assert columnar.csv == report_csv(scalar)
+    assert columnar.totals == scalar.totals
+    assert columnar.qualifying_hours is not None
+    by_line = {row.line: row for row in scalar.rows}
+    for line, hours in columnar.qualifying_hours.items():
+        assert by_line[line].outcomes[0].qualifying_hours == Decimal(hours), line
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    data=agreements(),
+    rows=shift_rows(),
+    drop=st.sampled_from([[], ["paid"], ["approved", "unit"]]),
+    ambiguous=st.sampled_from(["raise", "earlier", "later"]),
+)
+def test_the_columnar_engine_writes_the_scalar_report(
+    data: dict[str, Any], rows: list[dict[str, str]], drop: list[str], ambiguous: str
+) -> None:
+    agreement = incentives.Agreement.model_validate(data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "shifts.csv"
+        write_csv(path, rows, drop)
+        try:
+            incentives.evaluate([agreement], incentives.read_shifts(path))
+        except incentives.ShiftFileError:
+            # A column the agreement needs was dropped: both engines refuse the file.
+            with pytest.raises(incentives.ShiftFileError):
+                check_csv_columnar([agreement], path)
+            return
+        same_reports(agreement, path, ambiguous=ambiguous)
+
+
+# --------------------------------------------------------------------------- files
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("columnar") / "shifts.csv"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            "--rows",
+            "4000",
+            "--seed",
+            "3",
+            "-o",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+@pytest.mark.parametrize("name", ["tiers", "hourly", "prorate", "beyond-fte"])
+def test_benchmark_agreements_on_a_generated_pay_period(generated: Path, name: str) -> None:
+    same_reports(incentives.load_agreement(AGREEMENTS / f"{name}.toml"), generated)
+
+
+def hourly() -> incentives.Agreement:
+    """$5.00 an hour for extra shifts from Dec 27, 2020 to Jan 4, 2021, any classification."""
+    return incentives.Agreement.model_validate(
+        {
+            "id": "hourly",
+            "title": "Hourly",
+            "timezone": "America/Los_Angeles",
+            "windows": [{"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}],
+            "eligibility": {"classifications": ["*"]},
+            "payout": [{"per_hour": "5.00"}],
+        }
+    )
+
+
+def test_short_long_and_blank_rows_are_the_scalar_engines_errors(tmp_path: Path) -> None:
+    agreement = hourly()
+    text = (
+        "employee_id,classification,start,end,extra,status\n"
+        "E1,Registered Nurse,2020-12-27T07:00,2020-12-27T19:00,true,worked\n"
+        "E2,Registered Nurse,2020-12-27T07:00,2020-12-27T19:00,true\n"  # short
+        "\n"  # blank: skipped, but counted as a line
+        "E3,Registered Nurse,2020-12-27T07:00,2020-12-27T19:00,true,worked,x\n"  # long
+        "E4,Registered Nurse,2020-12-27T07:00,2020-12-27T19:00,,\n"  # empty values
+        "   \n"
+        "E1,Registered Nurse,2020-12-28T07:00,2020-12-28T19:00,true,worked"  # no newline
+    )
+    path = tmp_path / "s.csv"
+    path.write_text(text, encoding="utf-8")
+    same_reports(agreement, path)
+    checked = check_csv_columnar([agreement], path)
+    assert checked is not None
+    assert checked.csv is not None
+    lines = checked.csv.splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["2", "3", "5", "6", "8"]
+    assert "row has 5 values, the header has 6 columns" in lines[2]
+    assert "row has 7 values, the header has 6 columns" in lines[3]
+    assert lines[4].endswith("extra: extra is required and missing")  # the flag is needed
+    assert checked.totals.errors == 3
+    # E1's two 12-hour shifts inside the window: 2 × 12 h × $5.00.
+    assert checked.totals.amount == Decimal("120.00")
+
+
+def test_quoted_cells_and_a_byte_order_mark(tmp_path: Path) -> None:
+    agreement = hourly()
+    text = (
+        "\ufeffemployee_id,classification,location,start,end,extra\n"
+        '"E1","Registered Nurse","Ontario, CA",2020-12-27T07:00,2020-12-27T19:00,true\n'
+        '"E2","Registered\nNurse",x,2020-12-27T07:00,2020-12-27T19:00,true\n'
+        "E3,Registered Nurse,y,2020-12-27T07:00,2020-12-27T19:00,true\n"
+    )
+    path = tmp_path / "s.csv"
+    path.write_text(text, encoding="utf-8")
+    same_reports(agreement, path)
+
+
+def test_what_it_does_not_cover_is_left_to_the_scalar_engine(tmp_path: Path) -> None:
+    tiers = incentives.load_agreement(AGREEMENTS / "tiers.toml")
+    hourly = incentives.load_agreement(AGREEMENTS / "hourly.toml")
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "employee_id,classification,start,end,extra,fte,unit\n"
+        "E1,Registered Nurse,2020-12-27T07:00,2020-12-27T19:00,true,1.0,ICU\n",
+        encoding="utf-8",
+    )
+    assert check_csv_columnar([tiers, hourly], path) is None
+    both = tiers.model_copy(
+        update={
+            "extra": tiers.extra.model_copy(update={"beyond_fte": True}),
+            "eligibility": tiers.eligibility.model_copy(update={"window_rule": "prorate"}),
+        }
+    )
+    assert check_csv_columnar([both], path) is None
+    result = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            "-a",
+            str(AGREEMENTS / "tiers.toml"),
+            "-a",
+            str(AGREEMENTS / "hourly.toml"),
+            str(path),
+            "--format",
+            "csv",
+            "--engine",
+            "columnar",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "the scalar engine made the report" in result.stderr
+    assert result.stdout.startswith("line,employee_id,start,end,hours,amount")
+
+
+def test_check_engines_write_the_same_file(generated: Path, tmp_path: Path) -> None:
+    agreement = str(AGREEMENTS / "beyond-fte.toml")
+    files = []
+    for engine in ("scalar", "columnar", "auto"):
+        out = tmp_path / f"{engine}.csv"
+        result = CliRunner().invoke(
+            cli, ["check", "-a", agreement, str(generated), "-o", str(out), "--engine", engine]
+        )
+        assert result.exit_code == 0, result.output
+        files.append(out.read_bytes())
+    assert files[0] == files[1] == files[2]
