@@ -107,14 +107,14 @@ def agreements(draw: st.DrawFn) -> dict[str, Any]:
         "title": "Generated",
         "timezone": "America/Los_Angeles",
         "workweek_start": draw(st.sampled_from(["sunday 00:00", "monday 07:00", "sunday 01:30"])),
-        "windows": draw(st.sampled_from(WINDOWS)),
+        "windows": draw(st.sampled_from([*WINDOWS, WINDOWS[-1], WINDOWS[-1], WINDOWS[-1]])),
         "eligibility": {
             "classifications": draw(st.sampled_from([["*"], CLASSES[:2], ["Registered Nurse"]])),
-            "employers": draw(st.sampled_from([[], ["SCPMG"]])),
-            "employment_statuses": draw(st.sampled_from([[], ["full_time", "part_time"]])),
-            "locations": draw(st.sampled_from([[], ["*Medical Center"]])),
-            "units": draw(st.sampled_from([[], ["ICU", "E?"]])),
-            "requires_approval": draw(st.booleans()),
+            "employers": draw(st.sampled_from([[], [], ["SCPMG"]])),
+            "employment_statuses": draw(st.sampled_from([[], [], ["full_time", "part_time"]])),
+            "locations": draw(st.sampled_from([[], [], ["*Medical Center"]])),
+            "units": draw(st.sampled_from([[], [], ["ICU", "E?"]])),
+            "requires_approval": draw(st.sampled_from([False, False, True])),
             "window_rule": rule,
             "min_hours": draw(st.sampled_from(["0", "4", "7.5"])),
         },
@@ -160,49 +160,80 @@ STARTS = [
 ]
 
 
+GOOD: dict[str, list[str]] = {
+    "classification": [*CLASSES, "registered  nurse"],
+    "employer": ["SCPMG", "KFH"],
+    "employment_status": ["full_time", "Part-time", "per diem", "on_call"],
+    "location": ["Fontana Medical Center", "Corona Offices", "Ontario, CA"],
+    "unit": ["ICU", "ED", "er"],
+    "unpaid_break_minutes": ["", "0", "30"],
+    "status": ["worked", "worked", "worked", "", "sick", "vacation", "SICK"],
+    "extra": ["true", "true", "false", "Y"],
+    "approved": ["true", "no", "true"],
+    "fte": ["1.0", "0.9", "0.5", "0.333"],
+    "base_rate": ["80.50", "61.2345"],
+    "paid": ["", "0.00", "250.00", "300.00"],
+}
+BAD: list[tuple[str, str]] = [
+    ("classification", ""),
+    ("end", "soon"),
+    ("end", "2020-11-01T01:45"),  # repeated: an error unless --ambiguous chooses
+    ("start", "2021-03-14T02:30"),  # skipped: always an error
+    ("fte", "-1"),
+    ("fte", ""),
+    ("base_rate", "61.23456"),  # more decimals than the columnar engine reads
+    ("paid", "12.345"),
+    ("extra", "maybe"),
+    ("extra", ""),
+    ("unpaid_break_minutes", "x"),
+    ("employment_status", "temp"),
+    ("employer", ""),
+    ("unit", ""),
+    ("approved", ""),
+]
+
+
 @st.composite
 def shift_rows(draw: st.DrawFn) -> list[dict[str, str]]:
+    """Mostly good rows (so that most employees are decided by the columnar engine), with
+    now and then a bad value, an absence or overlapping shifts."""
     from datetime import datetime, timedelta
 
     rows: list[dict[str, str]] = []
-    employees = draw(st.integers(1, 5))
-    for number in range(employees):
-        who = draw(st.sampled_from([f"E{number}", f" E{number} ", f"=E{number}"]))
-        for _ in range(draw(st.integers(1, 5))):
-            start = draw(st.sampled_from(STARTS))
-            shift = draw(st.sampled_from([0, 15, 45, 90])) + 60 * draw(st.integers(1, 13))
-            parsed = datetime.fromisoformat(start)
-            end = (parsed + timedelta(minutes=shift)).isoformat(timespec="minutes")
-            if parsed.tzinfo is None and draw(st.booleans()):
-                end = end  # naive wall time: elapsed hours follow the zone's offsets
-            rows.append(
-                {
-                    "employee_id": who,
-                    "classification": draw(st.sampled_from([*CLASSES, "registered  nurse", ""])),
-                    "employer": draw(st.sampled_from(["SCPMG", "KFH", ""])),
-                    "employment_status": draw(
-                        st.sampled_from(["full_time", "Part-time", "per diem", "on_call", ""])
-                    ),
-                    "location": draw(
-                        st.sampled_from(
-                            ["Fontana Medical Center", "Corona Offices", "Ontario, CA", ""]
-                        )
-                    ),
-                    "unit": draw(st.sampled_from(["ICU", "ED", "er", ""])),
-                    "start": start,
-                    "end": draw(st.sampled_from([end, end, end, "2020-11-01T01:45", "soon"])),
-                    "unpaid_break_minutes": draw(st.sampled_from(["", "0", "30", "x"])),
-                    "status": draw(
-                        st.sampled_from(["worked", "worked", "", "sick", "vacation", "SICK"])
-                    ),
-                    "extra": draw(st.sampled_from(["true", "false", "", "Y", "maybe"])),
-                    "approved": draw(st.sampled_from(["true", "no", ""])),
-                    "fte": draw(st.sampled_from(["1.0", "0.9", "0.5", "0.333", "", "-1"])),
-                    "base_rate": draw(st.sampled_from(["80.50", "61.2345", "61.23456", ""])),
-                    "paid": draw(st.sampled_from(["", "0.00", "250.00", "12.345"])),
-                }
+    for number in range(draw(st.integers(1, 6))):
+        who = draw(st.sampled_from([f"E{number}", f"E{number}", f" E{number} ", f"=E{number}"]))
+        starts = draw(st.lists(st.sampled_from(STARTS), min_size=1, max_size=5, unique=True))
+        for start in starts:
+            minutes = draw(st.sampled_from([0, 15, 45, 59])) + 60 * draw(st.integers(1, 13))
+            end = (datetime.fromisoformat(start) + timedelta(minutes=minutes)).isoformat(
+                timespec="minutes"
             )
+            row = {"employee_id": who, "start": start, "end": end}
+            row.update({name: draw(st.sampled_from(values)) for name, values in GOOD.items()})
+            if draw(st.integers(0, 9)) == 0:
+                name, value = draw(st.sampled_from(BAD))
+                row[name] = value
+            rows.append({name: row[name] for name in COLUMN_ORDER})
     return rows
+
+
+COLUMN_ORDER = [
+    "employee_id",
+    "classification",
+    "employer",
+    "employment_status",
+    "location",
+    "unit",
+    "start",
+    "end",
+    "unpaid_break_minutes",
+    "status",
+    "extra",
+    "approved",
+    "fte",
+    "base_rate",
+    "paid",
+]
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], drop: list[str]) -> None:
