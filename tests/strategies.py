@@ -16,10 +16,13 @@ Every epoch constant below is computed from a UTC calendar date with :func:`utc`
 from __future__ import annotations
 
 import calendar
+import subprocess
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -511,3 +514,27 @@ def absence_specs(draw: st.DrawFn, near: Sequence[Spec], max_size: int = 3) -> l
             )
         )
     return out
+
+
+# --------------------------------------------------------------------------- large files
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def generated_shifts(path: Path, rows: int, seed: int) -> Path:
+    """A realistic pay-period file written by the benchmark's seeded generator."""
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "generate.py"),
+            "--rows",
+            str(rows),
+            "--seed",
+            str(seed),
+            "-o",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return path

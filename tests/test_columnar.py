@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import generated_shifts
 
 import incentives
 from incentives._cli import cli
@@ -295,21 +294,7 @@ def test_the_columnar_engine_writes_the_scalar_report(
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("columnar") / "shifts.csv"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "generate.py"),
-            "--rows",
-            "4000",
-            "--seed",
-            "3",
-            "-o",
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    path = generated_shifts(tmp_path_factory.mktemp("columnar") / "shifts.csv", 4000, 3)
     return path
 
 

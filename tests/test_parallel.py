@@ -3,13 +3,12 @@ each, is the serial report byte for byte (every cross-shift rule is per employee
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from strategies import generated_shifts
 
 import incentives
 from incentives._cli import cli
@@ -46,21 +45,7 @@ TRICKY = [
 
 @pytest.fixture(scope="module")
 def shifts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("parallel") / "shifts.csv"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "generate.py"),
-            "--rows",
-            "3000",
-            "--seed",
-            "7",
-            "-o",
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    path = generated_shifts(tmp_path_factory.mktemp("parallel") / "shifts.csv", 3000, 7)
     with path.open("a", encoding="utf-8") as handle:
         handle.write("\n".join(TRICKY) + "\n")
     return path
