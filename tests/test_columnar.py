@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,15 @@ def agreements(draw: st.DrawFn) -> dict[str, Any]:
     }
     if pay_period:
         data["pay_period"] = pay_period
+    if draw(st.booleans()):
+        data["amendments"] = [
+            {
+                "adopted": "2020-12-01",
+                "summary": "raised and extended",
+                "payout": [{"per_shift": "75.00"}],
+                "windows": [{"start": "2020-10-18T07:00", "end": "2021-04-04T07:00"}],
+            }
+        ]
     return data
 
 
@@ -271,9 +281,16 @@ def same_reports(agreement: incentives.Agreement, path: Path, **options: Any) ->
     rows=shift_rows(),
     drop=st.sampled_from([[], ["paid"], ["approved", "unit"]]),
     ambiguous=st.sampled_from(["raise", "earlier", "later"]),
+    timezone=st.sampled_from([None, None, "America/New_York", "UTC"]),
+    as_of=st.sampled_from([None, "2020-11-15", "2021-01-01"]),
 )
 def test_the_columnar_engine_writes_the_scalar_report(
-    data: dict[str, Any], rows: list[dict[str, str]], drop: list[str], ambiguous: str
+    data: dict[str, Any],
+    rows: list[dict[str, str]],
+    drop: list[str],
+    ambiguous: str,
+    timezone: str | None,
+    as_of: str | None,
 ) -> None:
     agreement = incentives.Agreement.model_validate(data)
     with tempfile.TemporaryDirectory() as folder:
@@ -286,7 +303,8 @@ def test_the_columnar_engine_writes_the_scalar_report(
             with pytest.raises(incentives.ShiftFileError):
                 check_csv_columnar([agreement], path)
             return
-        same_reports(agreement, path, ambiguous=ambiguous)
+        day = None if as_of is None else date.fromisoformat(as_of)
+        same_reports(agreement, path, ambiguous=ambiguous, timezone=timezone, as_of=day)
 
 
 # --------------------------------------------------------------------------- files
