@@ -33,6 +33,7 @@ from ._report import (
     RowResult,
     Rule,
     Totals,
+    trusted,
 )
 from ._rows import Row, RowProblem, TimeReader, norm, read_row
 from ._shifts import Shift, ShiftBatch
@@ -272,7 +273,12 @@ def _extra(c: Compiled, row: Row, threshold: _Threshold | None) -> tuple[Reason,
             parts.append("an absence earns no hours beyond the FTE threshold")
             beyond = Fraction(0)
         else:
-            limit, how = _threshold_hours(c, row, threshold.scope)
+            known = c.thresholds.get((row.fte, threshold.scope))
+            if known is None:
+                known = c.thresholds[(row.fte, threshold.scope)] = _threshold_hours(
+                    c, row, threshold.scope
+                )
+            limit, how = known
             total = threshold.before + row.net
             beyond = max(Fraction(0), min(row.net, total - limit))
             scope = "workweek" if threshold.scope == "workweek" else "pay period"
@@ -461,29 +467,41 @@ def _decide(
     if c.rounding is not None:
         hours = round_half_up(hours, c.rounding)
     reasons.append(_attendance(c, row, forfeits))
-    minimum = c.min_hours
-    if minimum:
-        ok = hours >= minimum
-        verdict = "at least" if ok else "below"
-        reasons.append(
-            c.reason(
-                rule="min_hours",
-                ok=ok,
-                detail=f"{_h(hours)} qualifying hours, "
-                f"{verdict} the minimum of {_num(minimum)}{note}",
-            )
-        )
-    else:
-        reasons.append(
-            c.reason(rule="min_hours", ok=True, detail=f"{_h(hours)} qualifying hours; no minimum")
-        )
+    min_reason = c.minimums.get(hours)
+    if min_reason is None:
+        min_reason = c.minimums[hours] = _min_hours(c, hours, note)
+    reasons.append(min_reason)
     day_part = c.day_parts.of(row.start) if c.day_parts is not None else None
     decided = all(r.ok for r in reasons)
-    payout_reason, total = _payout(c, row, hours, day_part, decided)
+    # The payout depends on these values only; a pay period repeats them thousands of times.
+    payout_key = (
+        hours,
+        day_part,
+        row.classification if c.payout_by_classification else None,
+        row.base_rate if c.payout_by_base_rate else None,
+        decided,
+    )
+    paid = c.payouts.get(payout_key)
+    if paid is None:
+        paid = c.payouts[payout_key] = _payout(c, row, hours, day_part, decided)
+    payout_reason, total = paid
     reasons.append(payout_reason)
     qualifies = decided and payout_reason.ok
     amount = cents(total) if qualifies else ZERO
     return _Decision(reasons, hours, amount, qualifies, day_part)
+
+
+def _min_hours(c: Compiled, hours: Fraction, note: str) -> Reason:
+    minimum = c.min_hours
+    if minimum:
+        ok = hours >= minimum
+        verdict = "at least" if ok else "below"
+        return c.reason(
+            rule="min_hours",
+            ok=ok,
+            detail=f"{_h(hours)} qualifying hours, {verdict} the minimum of {_num(minimum)}{note}",
+        )
+    return c.reason(rule="min_hours", ok=True, detail=f"{_h(hours)} qualifying hours; no minimum")
 
 
 def _decide_all(c: Compiled, rows: list[Row]) -> list[_Decision]:
@@ -832,7 +850,8 @@ def _report(
     rows.sort(key=lambda r: r.line)
     for row in rows:
         outcomes = [
-            Outcome.model_construct(
+            trusted(
+                Outcome,
                 agreement=c.id,
                 qualifies=d.qualifies,
                 qualifying_hours=two_places(d.hours),
@@ -856,7 +875,8 @@ def _report(
         amount_total += amount
         by_employee[row.employee_id] += amount
         results.append(
-            RowResult.model_construct(
+            trusted(
+                RowResult,
                 line=row.line,
                 employee_id=row.employee_id,
                 classification=row.classification,

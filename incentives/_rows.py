@@ -77,6 +77,12 @@ class TimeReader:
         self.tz = tz
         self.ambiguous = ambiguous
         self._cache: dict[str, int | str] = {}
+        # Other values read from text, by their text: a file repeats them thousands of times.
+        self.texts: dict[str, str] = {}
+        self.flags: dict[str, bool] = {}
+        self.numbers: dict[str, Decimal] = {}
+        self.money: dict[str, Decimal] = {}
+        self.statuses: dict[str, str] = {}
 
     def read(self, name: str, value: Any) -> int:
         if isinstance(value, datetime):
@@ -102,8 +108,19 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text(values: dict[str, Any], name: str, required: bool) -> str | None:
+def _text(
+    values: dict[str, Any], name: str, required: bool, cache: dict[str, str] | None = None
+) -> str | None:
     value = values.get(name)
+    if cache is not None and type(value) is str:
+        known = cache.get(value)
+        if known is not None:
+            return known
+        if value.strip():
+            known = cache[value] = " ".join(value.split())
+            return known
+    elif value is None and not required:
+        return None
     if _missing(value):
         if required:
             raise RowProblem(name, f"{name} is required and missing")
@@ -113,8 +130,18 @@ def _text(values: dict[str, Any], name: str, required: bool) -> str | None:
     return " ".join(str(value).split())
 
 
-def _bool(values: dict[str, Any], name: str, required: bool) -> bool | None:
+def _bool(
+    values: dict[str, Any], name: str, required: bool, cache: dict[str, bool] | None = None
+) -> bool | None:
     value = values.get(name)
+    if cache is not None and type(value) is str:
+        known = cache.get(value)
+        if known is not None:
+            return known
+        word = value.strip().lower()
+        if word in _TRUE or word in _FALSE:
+            known = cache[value] = word in _TRUE
+            return known
     if _missing(value):
         if required:
             raise RowProblem(name, f"{name} is required and missing")
@@ -129,8 +156,14 @@ def _bool(values: dict[str, Any], name: str, required: bool) -> bool | None:
     raise RowProblem(name, f"{name} {value!r} is not a boolean (true/false, yes/no, y/n, 1/0)")
 
 
-def _decimal(values: dict[str, Any], name: str, required: bool) -> Decimal | None:
+def _decimal(
+    values: dict[str, Any], name: str, required: bool, cache: dict[str, Decimal] | None = None
+) -> Decimal | None:
     value = values.get(name)
+    if cache is not None and type(value) is str:
+        known = cache.get(value)
+        if known is not None:
+            return known
     if _missing(value):
         if required:
             raise RowProblem(name, f"{name} is required and missing")
@@ -143,14 +176,28 @@ def _decimal(values: dict[str, Any], name: str, required: bool) -> Decimal | Non
         raise RowProblem(name, f"{name} {value!r} is not a decimal number") from None
     if not number.is_finite():
         raise RowProblem(name, f"{name} {value!r} is not a finite number")
+    if cache is not None and type(value) is str:
+        cache[value] = number
     return number
 
 
-def _money(values: dict[str, Any], name: str) -> Decimal | None:
+def _money(
+    values: dict[str, Any], name: str, cache: dict[str, Decimal] | None = None
+) -> Decimal | None:
+    value = values.get(name)
+    if cache is not None and type(value) is str:
+        known = cache.get(value)
+        if known is not None:
+            return known
     number = _decimal(values, name, False)
-    if number is not None and number != number.quantize(_CENT):
+    if number is None:
+        return None
+    whole_cents = number.quantize(_CENT)
+    if number != whole_cents:
         raise RowProblem(name, f"{name} {number} has fractions of a cent")
-    return None if number is None else number.quantize(_CENT)
+    if cache is not None and type(value) is str:
+        cache[value] = whole_cents
+    return whole_cents
 
 
 def read_row(
@@ -166,9 +213,9 @@ def read_row(
     only employee, classification and times, and ``fte`` when its status is one of
     ``fte_statuses`` (it counts toward a beyond-FTE threshold).
     """
-    employee_id = _text(values, "employee_id", True)
-    classification = _text(values, "classification", True)
-    status_text = _text(values, "status", False)
+    employee_id = _text(values, "employee_id", True, times.texts)
+    classification = _text(values, "classification", True, times.texts)
+    status_text = _text(values, "status", False, times.texts)
     status = norm(status_text) if status_text else "worked"
     if " " in status:
         raise RowProblem("status", f"status {status_text!r} is not one word (worked, sick, ...)")
@@ -197,19 +244,26 @@ def read_row(
                 "unpaid_break_minutes",
                 f"unpaid break of {break_minutes} minutes is not shorter than the shift",
             )
-    employment = _text(values, "employment_status", "employment_status" in needs)
+    employment = _text(values, "employment_status", "employment_status" in needs, times.texts)
     if employment is not None:
-        employment = normalize_employment_status(employment)
+        known = times.statuses.get(employment)
+        if known is not None:
+            employment = known
+        else:
+            said = employment
+            employment = normalize_employment_status(employment)
+            if employment in EMPLOYMENT_STATUSES:
+                times.statuses[said] = employment
         if employment not in EMPLOYMENT_STATUSES:
             raise RowProblem(
                 "employment_status",
                 f"employment_status {values['employment_status']!r} is not one of "
                 f"{', '.join(EMPLOYMENT_STATUSES)}",
             )
-    fte = _decimal(values, "fte", "fte" in needs)
+    fte = _decimal(values, "fte", "fte" in needs, times.numbers)
     if fte is not None and fte < 0:
         raise RowProblem("fte", f"fte {fte} is negative")
-    base_rate = _decimal(values, "base_rate", "base_rate" in needs)
+    base_rate = _decimal(values, "base_rate", "base_rate" in needs, times.numbers)
     if base_rate is not None and base_rate < 0:
         raise RowProblem("base_rate", f"base_rate {base_rate} is negative")
     assert employee_id is not None
@@ -222,14 +276,14 @@ def read_row(
         end=end,
         net=Fraction(end - start - break_minutes * 60, 3600),
         status=status,
-        extra=_bool(values, "extra", "extra" in needs),
+        extra=_bool(values, "extra", "extra" in needs, times.flags),
         employment_status=employment,
-        employer=_text(values, "employer", "employer" in needs),
-        location=_text(values, "location", "location" in needs),
-        unit=_text(values, "unit", "unit" in needs),
+        employer=_text(values, "employer", "employer" in needs, times.texts),
+        location=_text(values, "location", "location" in needs, times.texts),
+        unit=_text(values, "unit", "unit" in needs, times.texts),
         fte=fte,
-        approved=_bool(values, "approved", "approved" in needs),
+        approved=_bool(values, "approved", "approved" in needs, times.flags),
         break_minutes=break_minutes,
         base_rate=base_rate,
-        paid=_money(values, "paid"),
+        paid=_money(values, "paid", times.money),
     )

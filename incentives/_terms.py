@@ -82,10 +82,20 @@ class Compiled:
             )
             for c in terms.payout
         ]
+        self.payout_by_classification = any(
+            comp.classifications is not None for comp in self.components
+        )
+        self.payout_by_base_rate = any(
+            comp.kind == "base_rate_multiplier" for comp in self.components
+        )
         self.rounding = ROUNDING_STEP[terms.hours_rounding]
         self.limits = terms.limits
         self.sources = terms.sources
+        # Results of rule functions, by the only values they depend on.
         self.memo: dict[tuple[object, ...], tuple[Reason, ...]] = {}
+        self.payouts: dict[tuple[object, ...], tuple[Reason, Fraction]] = {}
+        self.minimums: dict[Fraction, Reason] = {}
+        self.thresholds: dict[tuple[Decimal | None, str], tuple[Fraction, str]] = {}
         self._reasons: dict[tuple[str, bool, str], Reason] = {}
         self._described: dict[int, str] = {}
         self._notes: dict[tuple[str, ...], str] = {}

@@ -620,3 +620,44 @@ class TestAsOf:
         ]
         assert summary["amendments_applied"] == expected[:applied]
         assert report["rows"][0]["amount"] == amount
+
+
+def test_trusted_models_are_what_model_construct_makes() -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from incentives._report import Outcome, Reason, RowResult, trusted
+
+    reason = Reason(rule="window", ok=True, detail="inside")
+    values: dict[str, Any] = {
+        "agreement": "a",
+        "qualifies": True,
+        "qualifying_hours": Decimal("12.00"),
+        "amount": Decimal("300.00"),
+        "reasons": [reason],
+        "adjustments": [],
+        "day_part": None,
+    }
+    fast = trusted(Outcome, **values)
+    slow = Outcome.model_construct(**values)
+    assert fast == slow
+    assert fast.model_dump(mode="json") == slow.model_dump(mode="json")
+    assert fast.model_fields_set == slow.model_fields_set
+    assert fast.failed == []
+    row: dict[str, Any] = {
+        "line": 2,
+        "employee_id": "E1",
+        "classification": "RN",
+        "status": "worked",
+        "start": datetime(2020, 12, 27, 15, tzinfo=UTC),
+        "end": datetime(2020, 12, 28, 3, tzinfo=UTC),
+        "hours": Decimal("12.00"),
+        "amount": Decimal("300.00"),
+        "outcomes": [fast],
+        "paid": None,
+        "difference": None,
+    }
+    assert (
+        trusted(RowResult, **row).model_dump_json()
+        == RowResult.model_construct(**row).model_dump_json()
+    )
