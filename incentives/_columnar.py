@@ -281,7 +281,7 @@ class _Run:
         # Only the physical lines are needed again, for the rows the scalar engine reads.
         if records is None:
             frame = frame.select("line", "text")
-        rows = self._values(raw)
+        rows = self._values(raw, set(position))
         del raw
         self._tell(total // 4, total)
 
@@ -320,7 +320,7 @@ class _Run:
 
     # ------------------------------------------------------------------ values
 
-    def _values(self, raw: pl.DataFrame) -> pl.DataFrame:
+    def _values(self, raw: pl.DataFrame, given: set[str]) -> pl.DataFrame:
         """Each column read as the scalar engine reads it, and which rows it rejects."""
         import polars as pl
 
@@ -441,7 +441,14 @@ class _Run:
         out = raw.select("line", "suspect")
         bad_flags: list[pl.Expr] = [pl.col("suspect")]
         for column, name, reader, dtype in readers:
-            out = out.with_columns(_read_unique(raw[column], reader, name, dtype))
+            if column in given:
+                out = out.with_columns(_read_unique(raw[column], reader, name, dtype))
+            else:  # a column the file does not have: every row reads it as missing
+                value = reader("")
+                out = out.with_columns(
+                    pl.lit(None if value is BAD else value, dtype=dtype).alias(name),
+                    pl.lit(value is BAD).alias(f"{name}_bad"),
+                )
             bad_flags.append(pl.col(f"{name}_bad"))
         out = out.with_columns(
             _read_unique(out["classification"].fill_null(""), norm, "cls", pl.String)
