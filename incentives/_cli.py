@@ -262,8 +262,8 @@ def check(
         _fail("--jobs must be at least 1")
     with _bad_input(), cyclic_gc_paused():
         day = as_of.date() if as_of else None
+        loaded = [load_agreement(p) for p in agreements]
         if chosen == "csv" and _columnar_wanted(engine, shifts, input_format):
-            loaded = [load_agreement(p) for p in agreements]
             show = _is_terminal(sys.stderr) and Path(shifts).stat().st_size >= COLUMNAR_FROM_BYTES
             with _progress(show) as progress_to:
                 found = check_csv_columnar(
@@ -285,7 +285,7 @@ def check(
                     "(see the docs); the scalar engine made the report",
                     err=True,
                 )
-        loaded, batch = _read(agreements, shifts, input_format)
+        batch = read_shifts(shifts, input_format=cast(Literal["csv", "jsonl"] | None, input_format))
         workers = jobs or (available_cores() if len(batch) >= PARALLEL_FROM_ROWS else 1)
         if chosen == "csv" and min(workers, len(batch)) > 1 and can_fork():
             show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
