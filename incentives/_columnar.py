@@ -60,12 +60,17 @@ from ._terms import Compiled
 if TYPE_CHECKING:
     import polars as pl
 
-_LIMIT = 2**62
-"""Integers stay below this, far from the 64-bit limit."""
+_LIMIT = 2**61
+"""Sums of payout components stay below this, so that rounding them (2x + _D) fits 64 bits."""
 _D = 3600 * 10**8
 """Money inside a row is counted in cents × _D, so every component is a whole number."""
 _SCALE = 10**4
 """Rates and base rates are read as whole multiples of 1/_SCALE."""
+_FIELD_LIMIT = csv.field_size_limit()
+"""Longer values are an error for the scalar reader, so such files are left to it."""
+_WHOLE = 2**53
+"""Values read from a file above this (in seconds, cents, 1/_SCALE) are left to the scalar
+engine, so that sums of them stay far from the 64-bit limit."""
 
 Progress = Callable[[int, int], None]
 
@@ -175,13 +180,16 @@ class _Run:
             raise _Unsupported("unreadable") from None
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        first = data.split(b"\n", 1)[0]
-        try:
-            head = next(csv.reader([first.decode("utf-8").rstrip("\r")]), None)
-        except UnicodeDecodeError:
-            raise _Unsupported("not UTF-8") from None
+        # A file without quotes, carriage returns or very long lines is one row per line.
         plain = not any(mark in data for mark in (b'"', b"\r", b"\x1f"))
-        if head is None or not any(cell.strip() for cell in head) or not plain:
+        first = data.split(b"\n", 1)[0]
+        head: list[str] | None = None
+        if plain and len(first) <= _FIELD_LIMIT:
+            try:
+                head = next(csv.reader([first.decode("utf-8")]), None)
+            except UnicodeDecodeError:
+                raise _Unsupported("not UTF-8") from None
+        if head is None or not any(cell.strip() for cell in head):
             batch = read_shifts(self.path)
             records = list(batch.records)
             return (
@@ -221,6 +229,9 @@ class _Run:
             raise _Unsupported("rows or columns do not line up")
         if lines.width != 1:
             raise _Unsupported("lines")
+        longest = lines["text"].str.len_bytes().max() if lines.height else 0
+        if isinstance(longest, int) and longest > _FIELD_LIMIT:
+            raise _Unsupported("a line longer than the CSV reader's field limit")
         frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
         frame = frame.with_columns(
             line=pl.int_range(2, frame.height + 2, dtype=pl.Int64),
@@ -278,6 +289,9 @@ class _Run:
             suspect.alias("suspect"),
             *(col(name).fill_null("").alias(name) for name in COLUMNS),
         )
+        if raw["employee_id"].str.contains("\r", literal=True).any():
+            # An id with a carriage return is written back as read: leave quoting to csv.
+            raise _Unsupported("a carriage return in an employee id")
         # Only the physical lines are needed again, for the rows the scalar engine reads.
         if records is None:
             frame = frame.select("line", "text")
@@ -359,9 +373,14 @@ class _Run:
             return read
 
         def brk(value: str) -> Any:
-            if not value.strip():
+            written = value.strip()
+            if not written:
                 return 0
-            return int(value.strip()) if value.strip().isdigit() else BAD
+            if not (written.isascii() and written.isdigit()):
+                return BAD
+            minutes = int(written)
+            # A break of a whole day or more is never shorter than a shift: a row error.
+            return minutes if minutes < MAX_SHIFT_SECONDS // 60 else BAD
 
         def employment(value: str) -> Any:
             try:
@@ -399,7 +418,12 @@ class _Run:
                 found = _money({"paid": value}, "paid")
             except RowProblem:
                 return BAD
-            return None if found is None else int(found * 100)
+            if found is None:
+                return None
+            if found.is_signed() and not found:
+                return BAD  # -0.00 is written back as such: the scalar engine keeps its sign
+            cents_paid = int(found * 100)
+            return cents_paid if abs(cents_paid) < _WHOLE else BAD
 
         def fte_threshold(value: str) -> Any:
             """The beyond-FTE threshold in seconds (-1: not whole seconds)."""
@@ -410,14 +434,14 @@ class _Run:
                 return 0
             limit, _ = _threshold_hours(c, _probe(fte=number), c.extra.scope)
             seconds = limit * 3600
-            return int(seconds) if seconds.denominator == 1 else -1
+            return int(seconds) if seconds.denominator == 1 and seconds < _WHOLE else -1
 
         def base_rate(value: str) -> Any:
             number = decimal("base_rate")(value)
             if number is BAD or number is None:
                 return number
             scaled = number * _SCALE
-            if scaled != scaled.to_integral_value():
+            if scaled != scaled.to_integral_value() or abs(scaled) >= _WHOLE:
                 return -1
             return int(scaled)
 
@@ -641,9 +665,7 @@ class _Run:
             ok_attendance=attendance_ok,
         )
         minimum = c.min_hours
-        rows = rows.with_columns(
-            ok_min_hours=pl.col("seconds") * minimum.denominator >= minimum.numerator * 3600
-        )
+        rows = rows.with_columns(ok_min_hours=_at_least(pl.col("seconds"), minimum))
         rows = rows.with_columns(cents=(2 * self._payout_expr(rows) + _D) // (2 * _D))
         rows = self._partial(rows)
         decided = pl.all_horizontal(*(pl.col(f"ok_{r}") for r in RULES[:-1]))
@@ -677,8 +699,9 @@ class _Run:
             spec = comp.spec
             if comp.kind == "per_shift":
                 assert spec.per_shift is not None
-                part = pl.lit(int(spec.per_shift * 100) * _D)
-                biggest += int(spec.per_shift * 100) * _D
+                units = _units(spec.per_shift)
+                part = pl.lit(units)
+                biggest += units
             elif comp.kind == "per_hour":
                 assert spec.per_hour is not None
                 rate = _scaled(spec.per_hour)
@@ -694,9 +717,8 @@ class _Run:
             else:
                 part = pl.lit(0, dtype=pl.Int64)
                 for low, amount in comp.tiers:
-                    reached = seconds * low.denominator >= low.numerator * 3600
-                    part = pl.when(reached).then(pl.lit(int(amount * 100) * _D)).otherwise(part)
-                biggest += max(int(a * 100) for _, a in comp.tiers) * _D
+                    part = pl.when(_at_least(seconds, low)).then(_units(amount)).otherwise(part)
+                biggest += max(_units(a) for _, a in comp.tiers)
             total = total + pl.when(applies).then(part).otherwise(0)
         if biggest >= _LIMIT:
             raise _Unsupported("amounts too large for exact 64-bit arithmetic")
@@ -754,7 +776,7 @@ class _Run:
         week_shifts: dict[tuple[str, int], int] = defaultdict(int)
         pay_amount: dict[tuple[str, int], int] = defaultdict(int)
         total: dict[str, int] = defaultdict(int)
-        per_shift = None if cap_shift is None else int(cap_shift * 100)
+        per_shift = None if cap_shift is None else int(cents(cap_shift) * 100)
         n = limits.max_shifts_per_workweek
         rooms = [
             (limits.max_amount_per_workweek, week_amount, "week"),
@@ -774,10 +796,10 @@ class _Run:
                 if limit is None or amount <= 0:
                     continue
                 key = (emp, week if scope == "week" else pay)
-                room = max(0, int(limit * 100) - already[key])
+                room = max(0, int(cents(limit) * 100) - already[key])
                 amount = min(amount, room)
             if limits.max_amount_total is not None and amount > 0:
-                room = max(0, int(limits.max_amount_total * 100) - total[emp])
+                room = max(0, int(cents(limits.max_amount_total) * 100) - total[emp])
                 amount = min(amount, room)
             if amount > 0:
                 week_amount[(emp, week)] += amount
@@ -947,6 +969,21 @@ def _probe(**values: Any) -> Row:
     }
     fields.update(values)
     return Row(**fields)
+
+
+def _units(amount: Decimal) -> int:
+    """An amount of money in cents × _D, exactly."""
+    units = Fraction(amount) * 100 * _D
+    if units.denominator != 1 or units >= _LIMIT:
+        raise _Unsupported(f"{amount} is not a whole number of units")
+    return int(units)
+
+
+def _at_least(seconds: pl.Expr, hours: Fraction) -> pl.Expr:
+    """Whether ``seconds`` (whole seconds, at most a day) reach ``hours``, exactly."""
+    if hours.denominator * MAX_SHIFT_SECONDS >= _LIMIT or hours.numerator * 3600 >= _LIMIT:
+        raise _Unsupported(f"{hours} hours has too many decimal places")
+    return seconds * hours.denominator >= hours.numerator * 3600
 
 
 def _decimal_cents(value: int) -> Decimal:

@@ -18,6 +18,12 @@ from ._agreement import EMPLOYMENT_STATUSES, normalize_employment_status
 from ._errors import TimeError
 
 MAX_SHIFT_SECONDS = 24 * 3600
+EARLIEST = -2208988800  # 1900-01-01T00:00Z
+LATEST = 7258118400  # 2200-01-01T00:00Z
+"""Shift times are instants in [EARLIEST, LATEST): payroll has no use for others, and
+calendars around them stay inside what datetime can represent."""
+MAX_DIGITS = 12
+"""Numbers in a shifts file (fte, base_rate, paid) have at most this many whole digits."""
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
 _CENT = Decimal("0.01")
@@ -87,9 +93,12 @@ class TimeReader:
     def read(self, name: str, value: Any) -> int:
         if isinstance(value, datetime):
             try:
-                return _time.instant(value, self.tz, self.ambiguous)
+                moment = _time.instant(value, self.tz, self.ambiguous)
             except TimeError as exc:
                 raise RowProblem(name, str(exc)) from None
+            if not EARLIEST <= moment < LATEST:
+                raise RowProblem(name, f"{value.isoformat()} is outside the years 1900 to 2199")
+            return moment
         if not isinstance(value, str):
             raise RowProblem(name, f"{value!r} is not a date and time")
         known = self._cache.get(value)
@@ -101,6 +110,8 @@ class TimeReader:
             self._cache[value] = known
         if isinstance(known, str):
             raise RowProblem(name, known)
+        if not EARLIEST <= known < LATEST:
+            raise RowProblem(name, f"{value.strip()} is outside the years 1900 to 2199")
         return known
 
 
@@ -176,6 +187,8 @@ def _decimal(
         raise RowProblem(name, f"{name} {value!r} is not a decimal number") from None
     if not number.is_finite():
         raise RowProblem(name, f"{name} {value!r} is not a finite number")
+    if number and number.adjusted() >= MAX_DIGITS:
+        raise RowProblem(name, f"{name} {value!r} is too large (at most {MAX_DIGITS} digits)")
     if cache is not None and type(value) is str:
         cache[value] = number
     return number
@@ -233,12 +246,13 @@ def read_row(
     brk = values.get("unpaid_break_minutes")
     break_minutes = 0
     if not _missing(brk):
-        if isinstance(brk, bool) or not str(brk).strip().isdigit():
+        brk_text = str(brk).strip()
+        if isinstance(brk, bool) or not (brk_text.isascii() and brk_text.isdigit()):
             raise RowProblem(
                 "unpaid_break_minutes",
                 f"unpaid_break_minutes {brk!r} is not a whole number of minutes (0 or more)",
             )
-        break_minutes = int(str(brk).strip())
+        break_minutes = int(brk_text)
         if break_minutes * 60 >= end - start:
             raise RowProblem(
                 "unpaid_break_minutes",

@@ -424,3 +424,86 @@ def test_check_engines_write_the_same_file(generated: Path, tmp_path: Path) -> N
         assert result.exit_code == 0, result.output
         files.append(out.read_bytes())
     assert files[0] == files[1] == files[2]
+
+
+RCP = "Respiratory Care Practitioner"
+RCP_ROWS = [
+    f"R1,{RCP},Riverside Medical Center,2020-12-27T07:00,2020-12-27T19:00,true",
+    f"R2,{RCP},Fontana Medical Center,2020-12-28T07:00,2020-12-28T17:00,true",
+    f"R3,{RCP},Ontario Medical Center,2020-12-29T07:00,2020-12-29T13:00,true",
+]
+RCP_HEADER = "employee_id,classification,location,start,end,extra"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("paid", "-0"),  # written back as -0.00, sign kept
+        ("paid", "-92233720368547758.07"),  # too large: a row error
+        ("paid", "1e30"),
+        ("unpaid_break_minutes", "307445734561825861"),  # never shorter than a shift
+        ("unpaid_break_minutes", "²"),  # a digit, but not a number of minutes
+        ("base_rate", "922337203685478"),
+        ("fte", "100000000000000"),
+    ],
+)
+def test_extreme_values_give_the_scalar_report(tmp_path: Path, column: str, value: str) -> None:
+    agreement = incentives.load_agreement(ROOT / "examples" / "usw7600-rcp" / "agreement.toml")
+    rows = [f"{RCP_ROWS[0]},{value}", f"{RCP_ROWS[1]},0", f"{RCP_ROWS[2]},0"]
+    path = tmp_path / "s.csv"
+    path.write_text("\n".join([f"{RCP_HEADER},{column}", *rows]) + "\n", encoding="utf-8")
+    same_reports(agreement, path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\r".join([RCP_HEADER, *RCP_ROWS]) + "\r",  # old Mac line endings
+        "\n".join([RCP_HEADER, RCP_ROWS[0].replace("2020-12-27", "0001-01-01"), *RCP_ROWS[1:]]),
+        "\n".join([RCP_HEADER, RCP_ROWS[0].replace("2020-12-27", "9999-12-31"), *RCP_ROWS[1:]]),
+    ],
+)
+def test_odd_files_give_the_scalar_report(tmp_path: Path, text: str) -> None:
+    agreement = incentives.load_agreement(ROOT / "examples" / "usw7600-rcp" / "agreement.toml")
+    path = tmp_path / "s.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    same_reports(agreement, path)
+
+
+@pytest.mark.parametrize(
+    ("payout", "covered"),
+    [
+        ([{"per_shift": "100.005"}], True),  # half a cent: rounded half up once, as always
+        ([{"tiers": [{"min_hours": 4, "amount": "150.005"}]}], True),
+        ([{"per_shift": "100.00"}, {"per_hour": "5337.5995"}], False),  # near 64-bit limits
+        ([{"tiers": [{"min_hours": "7.999999999999999", "amount": "150.00"}]}], False),
+    ],
+)
+def test_awkward_amounts_give_the_scalar_report(
+    tmp_path: Path, payout: list[dict[str, Any]], covered: bool
+) -> None:
+    agreement = incentives.Agreement.model_validate(
+        {
+            "id": "awkward",
+            "title": "Awkward amounts",
+            "timezone": "America/Los_Angeles",
+            "windows": [{"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}],
+            "eligibility": {"classifications": ["*"]},
+            "extra": {"flag": False},
+            "payout": payout,
+            "limits": {"max_amount_per_workweek": "400.005"},
+        }
+    )
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "employee_id,classification,start,end\n"
+        "E1,Registered Nurse,2020-12-28T00:00,2020-12-29T00:00\n"
+        "E1,Registered Nurse,2020-12-29T07:00,2020-12-29T17:00\n"
+        "E2,Registered Nurse,2020-12-30T07:00,2020-12-30T11:00\n",
+        encoding="utf-8",
+    )
+    if covered:
+        same_reports(agreement, path)
+    else:
+        # Too many digits for exact 64-bit integers: left to the scalar engine whole.
+        assert check_csv_columnar([agreement], path) is None

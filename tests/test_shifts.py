@@ -425,7 +425,7 @@ class TestUnpaidBreak:
         report = check(tmp_path, text)
         assert row(report, 2).hours == Decimal("11.50")
 
-    @pytest.mark.parametrize("value", ["-5", "1.5", "thirty", "30m"])
+    @pytest.mark.parametrize("value", ["-5", "1.5", "thirty", "30m", "²", "３０"])
     def test_a_break_that_is_not_a_whole_number_of_minutes_is_an_error(
         self, tmp_path: Path, value: str
     ) -> None:
@@ -452,6 +452,40 @@ class TestUnpaidBreak:
 
 
 PAID_HEADER = "employee_id,classification,start,end,extra,paid\n"
+
+
+class TestLimitsOfRange:
+    @pytest.mark.parametrize(
+        ("start", "end", "field"),
+        [
+            ("1899-12-31T07:00", "1899-12-31T19:00", "start"),
+            ("0001-01-01T07:00", "0001-01-01T19:00", "start"),
+            ("2199-12-31T19:00Z", "2200-01-01T07:00Z", "end"),
+        ],
+    )
+    def test_a_time_outside_the_years_1900_to_2199_is_an_error(
+        self, tmp_path: Path, start: str, end: str, field: str
+    ) -> None:
+        text = BREAK_HEADER + f"E1,RCP,{start},{end},true,0\n"
+        text += "E2,RCP,2020-12-28T07:00,2020-12-28T19:00,true,0\n"
+        report = check(tmp_path, text)
+        assert error(report, 2).field == field
+        assert "outside the years 1900 to 2199" in error(report, 2).message
+        assert row(report, 3).hours == Decimal("12.00")
+
+    @pytest.mark.parametrize("value", ["1e30", "1000000000000", "-92233720368547758.07"])
+    def test_a_paid_amount_of_thirteen_digits_or_more_is_an_error(
+        self, tmp_path: Path, value: str
+    ) -> None:
+        text = PAID_HEADER + f"E1,RCP,2020-12-28T07:00,2020-12-28T19:00,true,{value}\n"
+        report = check(tmp_path, text)
+        assert error(report, 2).field == "paid"
+        assert "too large (at most 12 digits)" in error(report, 2).message
+
+    def test_a_paid_amount_of_twelve_digits_is_read(self, tmp_path: Path) -> None:
+        text = PAID_HEADER + "E1,RCP,2020-12-28T07:00,2020-12-28T19:00,true,999999999999.99\n"
+        report = check(tmp_path, text)
+        assert row(report, 2).paid == Decimal("999999999999.99")
 
 
 class TestPaid:
