@@ -538,3 +538,64 @@ def generated_shifts(path: Path, rows: int, seed: int) -> Path:
         capture_output=True,
     )
     return path
+
+
+# --------------------------------------------------------------------------- agreement files
+
+RULES_IN_ORDER: list[str] = [
+    "status",
+    "classification",
+    "employer",
+    "employment_status",
+    "location",
+    "unit",
+    "approval",
+    "extra",
+    "window",
+    "attendance",
+    "min_hours",
+    "payout",
+]
+"""Every rule, in the order an outcome lists them (written out from SPEC section 5, not
+taken from the package)."""
+
+
+def agreement_text(
+    *,
+    id: str = "flat-100",
+    timezone: str = LA_KEY,
+    top: str = "",
+    windows: tuple[tuple[str, str], ...] = (("2020-12-27T07:00", "2021-01-04T07:00"),),
+    classifications: str = '["*"]',
+    eligibility: str = "",
+    extra: str = "",
+    attendance: str = "",
+    payout: str = 'per_shift = "100.00"',
+    rest: str = "",
+) -> str:
+    """An agreement file (SPEC section 3); by default $100 per extra shift from 7:00 a.m.
+    Dec 27, 2020 to 7:00 a.m. Jan 4, 2021, any classification. Each argument is TOML
+    put in its place; ``rest`` goes at the end (limits, amendments, ...)."""
+    window_text = "".join(f'[[windows]]\nstart = "{s}"\nend = "{e}"\n\n' for s, e in windows)
+    return f"""\
+id = "{id}"
+title = "Test agreement {id}"
+timezone = "{timezone}"
+{top}
+
+{window_text}
+[eligibility]
+classifications = {classifications}
+{eligibility}
+
+[extra]
+{extra}
+
+[attendance]
+{attendance}
+
+[[payout]]
+{payout}
+
+{rest}
+"""

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from strategies import RULES_IN_ORDER, agreement_text
 
 import incentives
 from incentives._cli import cli
@@ -38,53 +39,9 @@ CSV_COLUMNS = [
     "failed",
     "error",
 ]
-RULES_IN_ORDER = [
-    "status",
-    "classification",
-    "employer",
-    "employment_status",
-    "location",
-    "unit",
-    "approval",
-    "extra",
-    "window",
-    "attendance",
-    "min_hours",
-    "payout",
-]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def agreement_text(
-    *,
-    id: str = "flat-100",
-    timezone: str = LA,
-    top: str = "",
-    windows: tuple[tuple[str, str], ...] = (("2020-12-27T07:00", "2021-01-04T07:00"),),
-    classifications: str = '["*"]',
-    payout: str = 'per_shift = "100.00"',
-    rest: str = "",
-) -> str:
-    """An agreement file (SPEC section 3); by default $100 per extra shift from 7:00 a.m.
-    Dec 27, 2020 to 7:00 a.m. Jan 4, 2021, any classification."""
-    window_text = "".join(f'[[windows]]\nstart = "{s}"\nend = "{e}"\n\n' for s, e in windows)
-    return f"""\
-id = "{id}"
-title = "Test agreement {id}"
-timezone = "{timezone}"
-{top}
-
-{window_text}
-[eligibility]
-classifications = {classifications}
-
-[[payout]]
-{payout}
-
-{rest}
-"""
 
 
 def put(tmp_path: Path, name: str, text: str) -> str:

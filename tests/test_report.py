@@ -14,66 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from strategies import RULES_IN_ORDER, agreement_text
 
 import incentives
 
 LA = "America/Los_Angeles"
 NY = "America/New_York"
-RULES_IN_ORDER = [
-    "status",
-    "classification",
-    "employer",
-    "employment_status",
-    "location",
-    "unit",
-    "approval",
-    "extra",
-    "window",
-    "attendance",
-    "min_hours",
-    "payout",
-]
 TWO_PLACES = re.compile(r"^-?\d+\.\d{2}$")
 
 Json = dict[str, Any]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def agreement_text(
-    *,
-    id: str = "flat-100",
-    timezone: str = LA,
-    top: str = "",
-    windows: tuple[tuple[str, str], ...] = (("2020-12-27T07:00", "2021-01-04T07:00"),),
-    eligibility: str = "",
-    extra: str = "",
-    payout: str = 'per_shift = "100.00"',
-    rest: str = "",
-) -> str:
-    """An agreement file (SPEC section 3); by default $100 per extra shift from 7:00 a.m.
-    Dec 27, 2020 to 7:00 a.m. Jan 4, 2021, any classification."""
-    window_text = "".join(f'[[windows]]\nstart = "{s}"\nend = "{e}"\n\n' for s, e in windows)
-    return f"""\
-id = "{id}"
-title = "Test agreement {id}"
-timezone = "{timezone}"
-{top}
-
-{window_text}
-[eligibility]
-classifications = ["*"]
-{eligibility}
-
-[extra]
-{extra}
-
-[[payout]]
-{payout}
-
-{rest}
-"""
 
 
 DST_WINDOWS = (("2020-10-25T00:00", "2020-11-08T00:00"), ("2021-03-07T00:00", "2021-03-21T00:00"))

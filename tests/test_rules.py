@@ -14,26 +14,13 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 import pytest
+from strategies import RULES_IN_ORDER as RULES
 
 import incentives
 from incentives import Agreement, Outcome, Reason, Report, RowError, RowResult, Shift
 
 TZ = "America/Los_Angeles"
 WINDOW = {"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}
-RULES = [
-    "status",
-    "classification",
-    "employer",
-    "employment_status",
-    "location",
-    "unit",
-    "approval",
-    "extra",
-    "window",
-    "attendance",
-    "min_hours",
-    "payout",
-]
 Ambiguous = Literal["raise", "earlier", "later"]
 
 

@@ -12,65 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from strategies import RULES_IN_ORDER, agreement_text
 
 import incentives
 from incentives import Agreement, Report, RowError, RowResult, ShiftFileError
 
 LA = "America/Los_Angeles"
-RULES_IN_ORDER = (
-    "status",
-    "classification",
-    "employer",
-    "employment_status",
-    "location",
-    "unit",
-    "approval",
-    "extra",
-    "window",
-    "attendance",
-    "min_hours",
-    "payout",
-)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def agreement_text(
-    *,
-    id: str = "flat-100",
-    timezone: str = LA,
-    top: str = "",
-    eligibility: str = "",
-    extra: str = "",
-    attendance: str = "",
-    payout: str = 'per_shift = "100.00"',
-) -> str:
-    """An agreement file (SPEC section 3): window 7:00 a.m. Dec 27, 2020 to 7:00 a.m.
-    Jan 4, 2021, any classification, $100 per extra shift unless told otherwise."""
-    return f"""\
-id = "{id}"
-title = "Test agreement {id}"
-timezone = "{timezone}"
-{top}
-
-[[windows]]
-start = "2020-12-27T07:00"
-end = "2021-01-04T07:00"
-
-[eligibility]
-classifications = ["*"]
-{eligibility}
-
-[extra]
-{extra}
-
-[attendance]
-{attendance}
-
-[[payout]]
-{payout}
-"""
 
 
 def load(tmp_path: Path, text: str | None = None, name: str = "agreement.toml") -> Agreement:
