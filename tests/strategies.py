@@ -599,3 +599,23 @@ classifications = {classifications}
 
 {rest}
 """
+
+
+ESI_WINDOW = {"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}
+
+
+def esi_agreement(**parts: Any) -> incentives.Agreement:
+    """$100 per shift from 7:00 a.m. Dec 27, 2020 to 7:00 a.m. Jan 4, 2021 (extra flag
+    required), with ``parts`` replaced; ``eligibility`` is merged into
+    ``{"classifications": ["*"]}``."""
+    eligibility = {"classifications": ["*"], **parts.pop("eligibility", {})}
+    data: dict[str, Any] = {
+        "id": "esi",
+        "title": "Extra shift incentive",
+        "timezone": LA_KEY,
+        "windows": [ESI_WINDOW],
+        "eligibility": eligibility,
+        "payout": [{"per_shift": "100.00"}],
+    }
+    data.update(parts)
+    return incentives.Agreement.model_validate(data)

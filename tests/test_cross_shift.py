@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from strategies import esi_agreement
 
 import incentives
 from incentives import (
@@ -33,8 +34,6 @@ from incentives import (
     ShiftBatch,
 )
 
-TZ = "America/Los_Angeles"
-WINDOW = {"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}
 COLUMNS = (
     "employee_id",
     "classification",
@@ -51,22 +50,7 @@ COLUMNS = (
 # --------------------------------------------------------------------------- helpers
 
 
-def make_agreement(**parts: Any) -> Agreement:
-    """The agreement described in the module docstring, with ``parts`` replaced.
-
-    ``eligibility`` is merged into ``{"classifications": ["*"]}``.
-    """
-    eligibility = {"classifications": ["*"], **parts.pop("eligibility", {})}
-    data: dict[str, Any] = {
-        "id": "esi",
-        "title": "Extra shift incentive",
-        "timezone": TZ,
-        "windows": [WINDOW],
-        "eligibility": eligibility,
-        "payout": [{"per_shift": "100.00"}],
-    }
-    data.update(parts)
-    return Agreement.model_validate(data)
+make_agreement = esi_agreement
 
 
 def rec(

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 
 import pytest
 from strategies import RULES_IN_ORDER as RULES
+from strategies import esi_agreement
 
 import incentives
 from incentives import Agreement, Outcome, Reason, Report, RowError, RowResult, Shift
@@ -27,22 +28,7 @@ Ambiguous = Literal["raise", "earlier", "later"]
 # --------------------------------------------------------------------------- helpers
 
 
-def make_agreement(**parts: Any) -> Agreement:
-    """The agreement described in the module docstring, with ``parts`` replaced.
-
-    ``eligibility`` is merged into ``{"classifications": ["*"]}``.
-    """
-    eligibility = {"classifications": ["*"], **parts.pop("eligibility", {})}
-    data: dict[str, Any] = {
-        "id": "esi",
-        "title": "Extra shift incentive",
-        "timezone": TZ,
-        "windows": [WINDOW],
-        "eligibility": eligibility,
-        "payout": [{"per_shift": "100.00"}],
-    }
-    data.update(parts)
-    return Agreement.model_validate(data)
+make_agreement = esi_agreement
 
 
 def make_shift(start: str, end: str, **fields: Any) -> Shift:
