@@ -20,7 +20,6 @@ from strategies import esi_agreement
 import incentives
 from incentives import Agreement, Outcome, Reason, Report, RowError, RowResult, Shift
 
-TZ = "America/Los_Angeles"
 WINDOW = {"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}
 Ambiguous = Literal["raise", "earlier", "later"]
 
