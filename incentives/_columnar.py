@@ -11,7 +11,8 @@ which stay the reference and the source of every explanation:
   arithmetic is exact. Money is integer cents, rounded half up once per outcome.
 * Every rule across shifts is per employee. An employee with any row the scalar engine
   would report as an error, or with overlapping worked shifts, is evaluated by the scalar
-  engine; so are the rare rows whose prorated hours are not whole seconds.
+  engine. The few prorated rows that straddle a window's edge have fractional hours: their
+  minimum-hours and payout verdicts come from the scalar functions, one row at a time.
 * What it does not cover returns ``None`` (the caller then uses the scalar engine):
   several agreements at once, ``prorate`` combined with ``beyond_fte``, rates with more
   than four decimal places, and amounts so large that a 64-bit integer could overflow.
