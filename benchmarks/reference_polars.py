@@ -306,6 +306,18 @@ def hours_text(centi: pl.Expr) -> pl.Expr:
 # qualifies (every rule passed), amount (cents, after limits).
 
 
+def decided(
+    df: pl.DataFrame, num: pl.Expr, den: pl.Expr | int, rules: pl.Expr, pay: pl.Expr
+) -> pl.DataFrame:
+    """The columns every agreement gives: qualifying hours (num / den seconds), whether
+    the shift qualifies (every rule passed and the payout is above zero), its amount."""
+    return df.with_columns(
+        num.alias("qual_num"),
+        (den if isinstance(den, pl.Expr) else pl.lit(den, pl.Int64)).alias("qual_den"),
+        (rules & (pay > 0)).alias("qualifies"),
+    ).with_columns(pl.when("qualifies").then(pay).otherwise(0).alias("amount"))
+
+
 def tiers_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
     """Per-shift tiers on net hours; extra flag, classification, start in a window."""
     elig = terms["eligibility"]
@@ -325,11 +337,7 @@ def tiers_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
         & starts_within(terms)
         & min_hours_ok(num, den, terms)
     )
-    return df.with_columns(
-        num.alias("qual_num"),
-        pl.lit(den, pl.Int64).alias("qual_den"),
-        (rules & (pay > 0)).alias("qualifies"),
-    ).with_columns(pl.when("qualifies").then(pay).otherwise(0).alias("amount"))
+    return decided(df, num, den, rules, pay)
 
 
 def hourly_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
@@ -352,11 +360,7 @@ def hourly_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
         & starts_within(terms)
         & min_hours_ok(num, den, terms)
     )
-    return df.with_columns(
-        num.alias("qual_num"),
-        pl.lit(den, pl.Int64).alias("qual_den"),
-        (rules & (pay > 0)).alias("qualifies"),
-    ).with_columns(pl.when("qualifies").then(pay).otherwise(0).alias("amount"))
+    return decided(df, num, den, rules, pay)
 
 
 def prorate_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
@@ -391,11 +395,7 @@ def prorate_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
         & (pl.col("inside") > 0)
         & min_hours_ok(num, den, terms)
     )
-    return df.with_columns(
-        num.alias("qual_num"),
-        (den if isinstance(den, pl.Expr) else pl.lit(den, pl.Int64)).alias("qual_den"),
-        (rules & (pay > 0)).alias("qualifies"),
-    ).with_columns(pl.when("qualifies").then(pay).otherwise(0).alias("amount"))
+    return decided(df, num, den, rules, pay)
 
 
 def beyond_fte_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
@@ -454,11 +454,7 @@ def beyond_fte_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
         & ~pl.col("forfeited")
         & min_hours_ok(num, den, terms)
     )
-    df = df.with_columns(
-        num.alias("qual_num"),
-        pl.lit(den, pl.Int64).alias("qual_den"),
-        (rules & (pay > 0)).alias("qualifies"),
-    ).with_columns(pl.when("qualifies").then(pay).otherwise(0).alias("amount"))
+    df = decided(df, num, den, rules, pay)
     return apply_week_limits(df, limits)
 
 

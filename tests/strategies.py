@@ -619,3 +619,18 @@ def esi_agreement(**parts: Any) -> incentives.Agreement:
     }
     data.update(parts)
     return incentives.Agreement.model_validate(data)
+
+
+AMENDED_TEXT = agreement_text(
+    id="amended",
+    rest="""\
+[[amendments]]
+adopted = 2021-01-29
+summary = "Extended until 7:00 a.m. February 15, 2021"
+
+[[amendments.windows]]
+start = "2020-12-27T07:00"
+end = "2021-02-15T07:00"
+""",
+)
+"""The default agreement, extended by an amendment adopted 2021-01-29 to Feb 15, 2021."""

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from strategies import RULES_IN_ORDER, agreement_text
+from strategies import AMENDED_TEXT, RULES_IN_ORDER, agreement_text
 
 import incentives
 from incentives._cli import cli
@@ -353,18 +353,7 @@ class TestCheckInput:
 # --------------------------------------------------------------------------- check: options
 
 
-AMENDED = agreement_text(
-    id="amended",
-    rest="""\
-[[amendments]]
-adopted = 2021-01-29
-summary = "Extended until 7:00 a.m. February 15, 2021"
-
-[[amendments.windows]]
-start = "2020-12-27T07:00"
-end = "2021-02-15T07:00"
-""",
-)
+AMENDED = AMENDED_TEXT
 NIGHTS = agreement_text(
     id="night-hourly",
     windows=(("2020-10-25T00:00", "2020-11-08T00:00"),),

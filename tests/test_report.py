@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from strategies import RULES_IN_ORDER, agreement_text
+from strategies import AMENDED_TEXT, RULES_IN_ORDER, agreement_text
 
 import incentives
 
@@ -535,18 +535,7 @@ class TestClaims:
 # --------------------------------------------------------------------------- as_of
 
 
-AMENDED = agreement_text(
-    id="amended",
-    rest="""\
-[[amendments]]
-adopted = 2021-01-29
-summary = "Extended until 7:00 a.m. February 15, 2021"
-
-[[amendments.windows]]
-start = "2020-12-27T07:00"
-end = "2021-02-15T07:00"
-""",
-)
+AMENDED = AMENDED_TEXT
 
 
 class TestAsOf:
