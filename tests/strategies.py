@@ -634,3 +634,292 @@ end = "2021-02-15T07:00"
 """,
 )
 """The default agreement, extended by an amendment adopted 2021-01-29 to Feb 15, 2021."""
+
+
+# --------------------------------------------------------------------------- differential corpus
+
+CORPUS_WINDOWS = [
+    # Both DST changes and an ordinary week, as local wall times that exist.
+    [{"start": "2020-10-31T07:00", "end": "2020-11-02T07:00"}],
+    [{"start": "2021-03-13T19:00", "end": "2021-03-15T07:00"}],
+    [{"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}],
+    [
+        {"start": "2020-10-30T19:00", "end": "2020-11-01T00:45"},
+        {"start": "2020-11-01T03:00", "end": "2020-11-03T00:00"},
+    ],
+    [{"start": "2020-10-18T07:00", "end": "2021-04-04T07:00"}],
+]
+CORPUS_CLASSES = ["Registered Nurse", "Respiratory Care Practitioner", "Medical Assistant"]
+
+
+@st.composite
+def corpus_agreements(
+    draw: st.DrawFn,
+    window_rules: Sequence[str],
+    payout_kinds: Sequence[str],
+    id: str = "gen",
+) -> dict[str, Any]:
+    """Agreement mappings over the corpus files: every window rule and payout kind given
+    (the tests pass the engine's registries), thresholds per workweek or pay period,
+    attendance, day-parts, limits, rounding and an amendment."""
+    rule = draw(st.sampled_from(list(window_rules)))
+    pay_period = draw(
+        st.sampled_from(
+            [
+                None,
+                {"anchor": "2020-10-18T00:00", "days": 14},
+                {"anchor": "2020-10-25T07:00", "days": 7},
+                {"anchor": "2020-10-20T19:00", "days": 10},
+            ]
+        )
+    )
+    scopes = ["workweek", "pay_period"] if pay_period else ["workweek"]
+    periods = draw(st.sampled_from([{}, {"day": "07:00-19:00", "night": "19:00-07:00"}]))
+    examples: dict[str, list[dict[str, Any]]] = {
+        "per_shift": [
+            {"per_shift": "100.00"},
+            {"per_shift": "50.00", "classifications": ["Registered Nurse"]},
+            {"per_shift": "100.005"},
+        ],
+        "per_hour": [{"per_hour": "5.00"}, {"per_hour": "7.125"}],
+        "tiers": [
+            {
+                "tiers": [
+                    {"min_hours": 4, "amount": "100.00"},
+                    {"min_hours": 8, "amount": "200.00"},
+                    {"min_hours": 12, "amount": "300.00"},
+                ]
+            },
+            {"tiers": [{"min_hours": "7.5", "amount": "150.00"}]},
+        ],
+        "base_rate_multiplier": [{"base_rate_multiplier": "0.5"}],
+    }
+    kinds = list(payout_kinds)
+    component = st.sampled_from(kinds).flatmap(lambda k: st.sampled_from(examples[k]))
+    if periods:
+        night = {"per_shift": "100.00", "periods": ["night"]}
+        day = {"per_hour": "2.50", "periods": ["day"]}
+        component = st.one_of(component, st.sampled_from([night, day]))
+    limits = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "max_amount_per_shift": st.just("250.00"),
+                "max_shifts_per_workweek": st.sampled_from([0, 1, 2]),
+                "max_amount_per_workweek": st.sampled_from(["400.00", "400.005"]),
+                "max_amount_total": st.just("700.00"),
+                **({"max_amount_per_pay_period": st.just("500.00")} if pay_period else {}),
+            },
+        )
+    )
+    data: dict[str, Any] = {
+        "id": id,
+        "title": "Generated",
+        "timezone": "America/Los_Angeles",
+        "workweek_start": draw(st.sampled_from(["sunday 00:00", "monday 07:00", "sunday 01:30"])),
+        "stacking": draw(st.sampled_from(["exclusive", "exclusive", "stack"])),
+        "windows": draw(st.sampled_from([*CORPUS_WINDOWS, *[CORPUS_WINDOWS[-1]] * 3])),
+        "eligibility": {
+            "classifications": draw(
+                st.sampled_from([["*"], CORPUS_CLASSES[:2], ["Registered Nurse"]])
+            ),
+            "employers": draw(st.sampled_from([[], [], ["SCPMG"]])),
+            "employment_statuses": draw(st.sampled_from([[], [], ["full_time", "part_time"]])),
+            "locations": draw(st.sampled_from([[], [], ["*Medical Center"]])),
+            "units": draw(st.sampled_from([[], [], ["ICU", "E?"]])),
+            "requires_approval": draw(st.sampled_from([False, False, True])),
+            "window_rule": rule,
+            "min_hours": draw(st.sampled_from(["0", "4", "7.5"])),
+        },
+        "extra": {
+            "flag": draw(st.booleans()),
+            "beyond_fte": draw(st.booleans()),
+            "hours_per_fte": draw(st.sampled_from(["40", "36", "37.5"])),
+            "minimum_hours": draw(st.sampled_from(["0", "24"])),
+            "scope": draw(st.sampled_from(scopes)),
+            "counts_as_worked": draw(st.sampled_from([[], ["vacation"]])),
+        },
+        "attendance": {
+            "forfeit_on": draw(st.sampled_from([[], ["sick"], ["sick", "vacation"]])),
+            "scope": draw(st.sampled_from(scopes)),
+        },
+        "periods": periods,
+        "payout": draw(st.lists(component, min_size=1, max_size=2)),
+        "limits": limits,
+        "hours_rounding": draw(st.sampled_from(["exact", "minute", "tenth_hour", "quarter_hour"])),
+    }
+    if pay_period:
+        data["pay_period"] = pay_period
+    if draw(st.booleans()):
+        data["amendments"] = [
+            {
+                "adopted": "2020-12-01",
+                "summary": "raised and extended",
+                "payout": [{"per_shift": "75.00"}],
+                "windows": [{"start": "2020-10-18T07:00", "end": "2021-04-04T07:00"}],
+            }
+        ]
+        if draw(st.booleans()):
+            data["amendments"].append(
+                {
+                    "adopted": "2021-01-15",
+                    "summary": "limits",
+                    "limits": {"max_amount_per_shift": "60.00"},
+                    "hours_rounding": "quarter_hour",
+                }
+            )
+    return data
+
+
+CORPUS_STARTS = [
+    "2020-10-31T19:00",
+    "2020-11-01T00:30",
+    "2020-11-01T01:30",  # happens twice: an error unless written with an offset
+    "2020-11-01T01:30-08:00",
+    "2020-11-01T07:00",
+    "2020-11-01T08:00Z",
+    "2021-03-13T23:00",
+    "2021-03-14T02:30",  # never happens: always an error
+    "2021-03-14T01:00",
+    "2021-03-14T19:00",
+    "2020-12-27T07:00",
+    "2020-12-28T06:55",
+    "2021-01-03T19:00",
+    "2021-01-04T07:00",
+    "2020-11-02T06:59:30",
+    "2020-12-29 07:00",
+]
+
+CORPUS_GOOD: dict[str, list[str]] = {
+    "classification": [*CORPUS_CLASSES, "registered  nurse"],
+    "employer": ["SCPMG", "KFH"],
+    "employment_status": ["full_time", "Part-time", "per diem", "on_call"],
+    "location": ["Fontana Medical Center", "Corona Offices", "Ontario, CA"],
+    "unit": ["ICU", "ED", "er"],
+    "unpaid_break_minutes": ["", "0", "30"],
+    "status": ["worked", "worked", "worked", "", "sick", "vacation", "SICK"],
+    "extra": ["true", "true", "false", "Y"],
+    "approved": ["true", "no", "true"],
+    "fte": ["1.0", "0.9", "0.5", "0.333", "0.123456"],
+    "base_rate": ["80.50", "61.2345", "61.23456"],
+    "paid": ["", "0.00", "250.00", "300.00", "-0"],
+}
+CORPUS_BAD: list[tuple[str, str]] = [
+    ("classification", ""),
+    ("end", "soon"),
+    ("end", "2020-11-01T01:45"),  # repeated: an error unless --ambiguous chooses
+    ("start", "2021-03-14T02:30"),  # skipped: always an error
+    ("start", "2020-12-27"),
+    ("start", "now"),
+    ("fte", "-1"),
+    ("fte", ""),
+    ("fte", "1e30"),
+    ("paid", "12.345"),
+    ("paid", "abc"),
+    ("extra", "maybe"),
+    ("extra", ""),
+    ("unpaid_break_minutes", "x"),
+    ("unpaid_break_minutes", "9999"),
+    ("employment_status", "temp"),
+    ("employer", ""),
+    ("unit", ""),
+    ("approved", ""),
+    ("status", "on call"),
+    ("employee_id", ""),
+]
+CORPUS_COLUMNS = [
+    "employee_id",
+    "classification",
+    "employer",
+    "employment_status",
+    "location",
+    "unit",
+    "start",
+    "end",
+    "unpaid_break_minutes",
+    "status",
+    "extra",
+    "approved",
+    "fte",
+    "base_rate",
+    "paid",
+]
+
+
+@st.composite
+def corpus_rows(draw: st.DrawFn, max_employees: int = 6) -> list[dict[str, str]]:
+    """Mostly good rows, with now and then a bad value, an absence or overlapping shifts;
+    the same employee written in several ways, one id that a spreadsheet would run."""
+    rows: list[dict[str, str]] = []
+    for number in range(draw(st.integers(1, max_employees))):
+        who = draw(st.sampled_from([f"E{number}", f"E{number}", f" E{number} ", f"=E{number}"]))
+        starts = draw(st.lists(st.sampled_from(CORPUS_STARTS), min_size=1, max_size=5, unique=True))
+        for start in starts:
+            minutes = draw(st.sampled_from([0, 15, 45, 59])) + 60 * draw(st.integers(1, 13))
+            naive = start.removesuffix("Z").split("+")[0]
+            if naive.count("-") == 3:
+                naive = naive.rsplit("-", 1)[0]
+            end = (datetime.fromisoformat(naive) + timedelta(minutes=minutes)).isoformat(
+                timespec="minutes"
+            )
+            row = {"employee_id": who, "start": start, "end": end}
+            row.update({k: draw(st.sampled_from(v)) for k, v in CORPUS_GOOD.items()})
+            if draw(st.integers(0, 9)) == 0:
+                name, value = draw(st.sampled_from(CORPUS_BAD))
+                row[name] = value
+            rows.append({name: row[name] for name in CORPUS_COLUMNS})
+    return rows
+
+
+LINE_ENDINGS = ("\n", "\r\n", "\r")
+
+
+def corpus_csv(
+    rows: Sequence[Mapping[str, str]],
+    drop: Sequence[str] = (),
+    ending: str = "\n",
+    quote_all: bool = False,
+    bom: bool = False,
+) -> str:
+    """CSV text of ``rows`` without the columns in ``drop``, with the given line ending."""
+    import csv
+    import io
+
+    columns = [c for c in CORPUS_COLUMNS if c not in drop]
+    out = io.StringIO()
+    writer = csv.writer(
+        out, lineterminator=ending, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    )
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row[c] for c in columns])
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def corpus_jsonl(rows: Sequence[Mapping[str, str]], drop: Sequence[str] = ()) -> str:
+    """JSON Lines text of ``rows``: empty cells left out, numbers written as numbers where
+    they are plain decimals, a blank line now and then."""
+    import json
+
+    lines = []
+    for i, row in enumerate(rows):
+        item: dict[str, Any] = {}
+        for key, value in row.items():
+            if key in drop or value == "":
+                continue
+            if key in ("fte", "base_rate") and value.replace(".", "", 1).isdigit():
+                item[key] = Decimal(value)
+            elif key == "unpaid_break_minutes" and value.isdigit():
+                item[key] = int(value)
+            elif key in ("extra", "approved") and value in ("true", "false"):
+                item[key] = value == "true"
+            else:
+                item[key] = value
+        text = json.dumps(item, default=str)
+        for key in ("fte", "base_rate"):
+            if isinstance(item.get(key), Decimal):
+                text = text.replace(f'"{key}": "{item[key]}"', f'"{key}": {item[key]}')
+        lines.append(text)
+        if i % 7 == 3:
+            lines.append("")
+    return "\n".join(lines) + "\n"
