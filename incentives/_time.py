@@ -15,6 +15,13 @@ Two policies turn a naive local time into an instant:
 
 Zones come from the ``tzdata`` package through :func:`zone`, so every machine uses the
 same rules, and :data:`TZDATA_VERSION` says which.
+
+The same two policies work a column at a time (polars expressions) on a zone's
+:class:`Offsets` over a span of time, read from the same ``tzdata`` zone: :func:`resolve_column`
+turns local seconds into instants, :func:`local_column` and :func:`name_column` read the
+local clock and the zone's abbreviation at instants. Tests hold them equal to the functions
+above, which they never replace: those decide one value (an agreement's bound, a
+boundary), these decide a file.
 """
 
 from __future__ import annotations
@@ -22,10 +29,12 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import tzdata  # type: ignore[import-untyped]
 
 from ._errors import RepeatedTimeError, SkippedTimeError, TimeError
@@ -244,3 +253,140 @@ def describe(moment: int, tz: ZoneInfo) -> str:
 def local_date(moment: int, tz: ZoneInfo) -> date:
     """The local calendar date of an instant in ``tz``."""
     return datetime.fromtimestamp(moment, tz).date()
+
+
+# --------------------------------------------------------------------------- columns
+
+DAY = 86400
+_STEP = 6 * 3600
+"""Offsets are sampled this often and each change is then found to the second: no zone
+changes its offset twice within six hours."""
+_SPAN = (datetime(1, 1, 3, tzinfo=UTC).timestamp(), datetime(9999, 12, 29, tzinfo=UTC).timestamp())
+
+Policy = Literal["raise", "earlier", "later", "boundary"]
+"""How :func:`resolve_column` resolves: as :func:`resolve` with an ``ambiguous`` choice, or
+as :func:`resolve_boundary`."""
+UNIQUE, SKIPPED, REPEATED = 0, 1, 2
+"""What a local time is in a zone (see :func:`resolve_column`)."""
+
+
+@dataclass(frozen=True)
+class Offsets:
+    """A zone's UTC offsets over a span of time.
+
+    ``offset[i]`` seconds east of UTC, abbreviated ``name[i]``, are in force from the
+    instant ``at[i]`` until ``at[i + 1]``; ``at[0]`` is the start of the span.
+    """
+
+    zone: ZoneInfo
+    at: tuple[int, ...]
+    offset: tuple[int, ...]
+    name: tuple[str, ...]
+
+
+def _state(moment: int, tz: ZoneInfo) -> tuple[int, str]:
+    local = datetime.fromtimestamp(moment, tz)
+    delta = local.utcoffset()
+    assert delta is not None
+    return delta // _SECOND, local.tzname() or ""
+
+
+def offsets(tz: ZoneInfo, lo: int, hi: int) -> Offsets:
+    """The offsets of ``tz`` in force from two days before ``lo`` to two days after ``hi``."""
+    first = max(int(_SPAN[0]), (lo // DAY - 2) * DAY)
+    last = min(int(_SPAN[1]), (hi // DAY + 3) * DAY)
+    return _offsets(tz.key, first - first % (32 * DAY), last + (-last) % (32 * DAY))
+
+
+@functools.lru_cache(maxsize=64)
+def _offsets(key: str, lo: int, hi: int) -> Offsets:
+    tz = zone(key)
+    at, states = [lo], [_state(lo, tz)]
+    moment = lo
+    while moment < hi:
+        step = min(moment + _STEP, hi)
+        if _state(step, tz) == states[-1]:
+            moment = step
+            continue
+        before, after = moment, step  # the state changes in (before, after]
+        while after - before > 1:
+            middle = (before + after) // 2
+            if _state(middle, tz) == states[-1]:
+                before = middle
+            else:
+                after = middle
+        at.append(after)
+        states.append(_state(after, tz))
+        moment = after
+    return Offsets(tz, tuple(at), tuple(o for o, _ in states), tuple(n for _, n in states))
+
+
+def _in_force(instants: pl.Expr, table: Offsets) -> pl.Expr:
+    """The index in ``table`` of the offset in force at each instant."""
+    return pl.lit(pl.Series(table.at[1:], dtype=pl.Int64)).search_sorted(instants, side="right")
+
+
+def offset_column(instants: pl.Expr, table: Offsets) -> pl.Expr:
+    """The UTC offset (seconds east) in force at each instant."""
+    column = pl.lit(pl.Series(table.offset, dtype=pl.Int64))
+    return pl.when(instants.is_not_null()).then(column.gather(_in_force(instants, table)))
+
+
+def local_column(instants: pl.Expr, table: Offsets) -> pl.Expr:
+    """Local wall-clock seconds (since 1970-01-01T00:00 on the local clock) of instants."""
+    return instants + offset_column(instants, table)
+
+
+def name_column(instants: pl.Expr, table: Offsets) -> pl.Expr:
+    """The zone's abbreviation (``PST``) in force at each instant."""
+    column = pl.lit(pl.Series(table.name, dtype=pl.String))
+    return pl.when(instants.is_not_null()).then(column.gather(_in_force(instants, table)))
+
+
+def resolve_column(local: pl.Expr, table: Offsets, policy: Policy) -> tuple[pl.Expr, pl.Expr]:
+    """Instants of local wall-clock seconds, and what each local time is.
+
+    The second expression is :data:`UNIQUE`, :data:`SKIPPED` (a spring-forward gap) or
+    :data:`REPEATED` (a fall-back fold). The instant follows :func:`resolve` with
+    ``ambiguous=policy`` (null where that raises), or :func:`resolve_boundary` for
+    ``policy="boundary"``.
+    """
+    if len(table.at) == 1:  # no change of offset in the span: every local time is unique
+        return local - table.offset[0], pl.when(local.is_not_null()).then(
+            pl.lit(UNIQUE, dtype=pl.UInt8)
+        )
+    before = table.offset[:-1]
+    after = table.offset[1:]
+    # Each change of offset k makes local times [at + min, at + max) skipped or repeated.
+    low = pl.Series([a + min(b, c) for a, b, c in zip(table.at[1:], before, after, strict=True)])
+    high = pl.Series([a + max(b, c) for a, b, c in zip(table.at[1:], before, after, strict=True)])
+    k = pl.lit(low.cast(pl.Int64)).search_sorted(local, side="right")  # changes begun by then
+    index = k.cast(pl.Int64) - 1
+    gaps = pl.Series([c > b for b, c in zip(before, after, strict=True)], dtype=pl.Boolean)
+
+    def pick(series: pl.Series) -> pl.Expr:
+        return pl.lit(series).gather(index.clip(lower_bound=0))
+
+    inside = (k > 0) & (local < pick(high.cast(pl.Int64)))
+    skipped = inside & pick(gaps)
+    kind = (
+        pl.when(local.is_null())
+        .then(None)
+        .when(skipped)
+        .then(pl.lit(SKIPPED, dtype=pl.UInt8))
+        .when(inside)
+        .then(pl.lit(REPEATED, dtype=pl.UInt8))
+        .otherwise(pl.lit(UNIQUE, dtype=pl.UInt8))
+    )
+    unique = local - pl.lit(pl.Series(table.offset, dtype=pl.Int64)).gather(k)
+    earlier = local - pick(pl.Series(before, dtype=pl.Int64))
+    later = local - pick(pl.Series(after, dtype=pl.Int64))
+    change = pick(pl.Series(table.at[1:], dtype=pl.Int64))
+    if policy == "boundary":
+        instant = pl.when(skipped).then(change).when(inside).then(earlier).otherwise(unique)
+    elif policy == "raise":
+        instant = pl.when(inside).then(None).otherwise(unique)
+    else:
+        chosen = earlier if policy == "earlier" else later
+        instant = pl.when(skipped).then(None).when(inside).then(chosen).otherwise(unique)
+    return pl.when(local.is_not_null()).then(instant), kind

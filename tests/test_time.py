@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pendulum
+import polars as pl
 import pytest
-from strategies import utc
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import instants, utc, zone_keys
 
 import incentives
 from incentives import RepeatedTimeError, SkippedTimeError, TimeError, _time
@@ -626,3 +630,110 @@ class TestEvaluateShiftTimes:
         (error,) = report.errors
         assert error.field == "start"
         assert "is not an ISO 8601 date and time" in error.message
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def resolved(locals_: list[datetime], tz: ZoneInfo, policy: _time.Policy) -> list[tuple[Any, int]]:
+    """``resolve_column`` on naive local times: (instant or None, kind) for each."""
+    seconds = [_time.local_seconds(d) for d in locals_]
+    table = _time.offsets(tz, min(seconds) - 86400, max(seconds) + 86400)
+    instant, kind = _time.resolve_column(pl.col("local"), table, policy)
+    frame = pl.DataFrame({"local": seconds}, schema={"local": pl.Int64})
+    out = frame.select(instant.alias("i"), kind.alias("k"))
+    return list(out.iter_rows())
+
+
+class TestResolveColumn:
+    """The column form of the two policies gives what :func:`_time.resolve` and
+    :func:`_time.resolve_boundary` give, value by value."""
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_ordinary_time(self, policy: Ambiguous) -> None:
+        assert resolved([ORDINARY], LA, policy) == [(ORDINARY_AT, _time.UNIQUE)]
+
+    def test_repeated_time(self) -> None:
+        assert resolved([REPEATED], LA, "raise") == [(None, _time.REPEATED)]
+        assert resolved([REPEATED], LA, "earlier") == [(REPEATED_EARLIER, _time.REPEATED)]
+        assert resolved([REPEATED], LA, "later") == [(REPEATED_LATER, _time.REPEATED)]
+        assert resolved([REPEATED], LA, "boundary") == [(REPEATED_EARLIER, _time.REPEATED)]
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_skipped_time(self, policy: Ambiguous) -> None:
+        assert resolved([SKIPPED], LA, policy) == [(None, _time.SKIPPED)]
+
+    def test_skipped_boundary_moves_to_the_end_of_the_gap(self) -> None:
+        assert resolved([SKIPPED], LA, "boundary") == [(GAP_END, _time.SKIPPED)]
+
+    def test_the_edges_of_a_gap_and_a_fold(self) -> None:
+        times = [
+            datetime(2021, 3, 14, 1, 59, 59),  # unique, PST
+            datetime(2021, 3, 14, 2, 0),  # skipped
+            datetime(2021, 3, 14, 3, 0),  # unique, PDT: the gap's end
+            datetime(2020, 11, 1, 0, 59, 59),  # unique, PDT
+            datetime(2020, 11, 1, 1, 0),  # repeated
+            datetime(2020, 11, 1, 1, 59, 59),  # repeated
+            datetime(2020, 11, 1, 2, 0),  # unique, PST
+        ]
+        kinds = [k for _, k in resolved(times, LA, "raise")]
+        assert kinds == [0, 1, 0, 0, 2, 2, 0]
+        assert resolved(times[2:3], LA, "raise") == [(GAP_END, 0)]
+        assert resolved(times[6:7], LA, "raise") == [(utc(2020, 11, 1, 10), 0)]
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        moment=st.one_of(instants(), st.integers(utc(1900, 1, 1), utc(2199, 12, 31))),
+        key=zone_keys,
+        policy=st.sampled_from(["raise", "earlier", "later", "boundary"]),
+    )
+    def test_agrees_with_the_scalar_policies(self, moment: int, key: str, policy: str) -> None:
+        tz = _time.zone(key)
+        local = datetime.fromtimestamp(moment, tz).replace(tzinfo=None)
+        local += timedelta(minutes=moment % 7 * 10)  # now and then into a gap or a fold
+        expected_kind = {"unique": 0, "skipped": 1, "repeated": 2}[_time._classify(local, tz)[0]]
+        expected: int | None
+        if policy == "boundary":
+            expected = _time.resolve_boundary(local, tz)
+        else:
+            try:
+                expected = _time.resolve(local, tz, cast(Ambiguous, policy))
+            except TimeError:
+                expected = None
+        got = resolved([local], tz, cast(_time.Policy, policy))
+        assert got == [(expected, expected_kind)]
+
+
+class TestLocalColumn:
+    @settings(max_examples=300, deadline=None)
+    @given(
+        moment=st.one_of(instants(step=1), st.integers(utc(1900, 1, 1), utc(2199, 12, 31))),
+        key=zone_keys,
+    )
+    def test_local_clock_and_name_are_the_zones(self, moment: int, key: str) -> None:
+        tz = _time.zone(key)
+        table = _time.offsets(tz, moment, moment)
+        frame = pl.DataFrame({"t": [moment]}, schema={"t": pl.Int64})
+        local, name = frame.select(
+            _time.local_column(pl.col("t"), table), _time.name_column(pl.col("t"), table)
+        ).row(0)
+        aware = datetime.fromtimestamp(moment, tz)
+        assert local == _time.local_seconds(aware.replace(tzinfo=None))
+        assert name == aware.tzname()
+
+    def test_the_trio(self) -> None:
+        moments = [ORDINARY_AT, REPEATED_EARLIER, REPEATED_LATER, GAP_END - 1, GAP_END]
+        table = _time.offsets(LA, min(moments), max(moments))
+        frame = pl.DataFrame({"t": moments}, schema={"t": pl.Int64})
+        out = frame.select(
+            (_time.local_column(pl.col("t"), table) - pl.col("t")).alias("offset"),
+            _time.name_column(pl.col("t"), table).alias("name"),
+        )
+        hours = [o // 3600 for o in out["offset"]]
+        assert hours == [-8, -7, -8, -8, -7]
+        assert out["name"].to_list() == ["PST", "PDT", "PST", "PST", "PDT"]
+
+    def test_nulls_stay_null(self) -> None:
+        table = _time.offsets(LA, ORDINARY_AT, ORDINARY_AT)
+        frame = pl.DataFrame({"t": [None]}, schema={"t": pl.Int64})
+        assert frame.select(_time.local_column(pl.col("t"), table)).item() is None
