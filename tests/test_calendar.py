@@ -13,9 +13,14 @@ offsets and turned into epoch seconds with ``calendar.timegm`` (``utc``).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import polars as pl
 import pytest
-from strategies import HOUR, make_agreement, shift, utc
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import DAY, HOUR, day_parts, instants, make_agreement, shift, utc, zone_keys
 
 import incentives
 from incentives import _time
@@ -335,3 +340,86 @@ class TestDayPartShiftStarts:
         assert day.outcomes[0].day_part == "day"
         assert str(night.amount) == "101.00"
         assert str(day.amount) == "1.00"
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _period_columns(columns: Any, moments: list[int]) -> list[tuple[int, int, int]]:
+    frame = pl.DataFrame({"t": moments}, schema={"t": pl.Int64})
+    out = frame.select(
+        columns.key.alias("key"), columns.start.alias("start"), columns.end.alias("end")
+    )
+    return list(out.iter_rows())
+
+
+def _table(tz: ZoneInfo, moments: list[int], days: int) -> _time.Offsets:
+    return _time.offsets(tz, min(moments) - days * DAY, max(moments) + days * DAY)
+
+
+moment_lists = st.builds(
+    lambda base, spread: [base + d for d in spread],
+    st.one_of(instants(step=1), st.integers(utc(1900, 1, 8), utc(2199, 10, 1))),
+    st.lists(st.integers(-40 * DAY, 40 * DAY), min_size=1, max_size=8),
+)
+"""A few instants within 80 days of each other: near DST changes, or in any year."""
+
+
+class TestColumnsAgreeWithOneInstantAtATime:
+    """Each calendar decides a column of instants as it decides one instant."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        moments=moment_lists,
+        key=zone_keys,
+        weekday=st.integers(0, 6),
+        hour=st.sampled_from([0, 1, 2, 3, 7, 23]),
+        minute=st.sampled_from([0, 30]),
+    )
+    def test_workweeks(
+        self, moments: list[int], key: str, weekday: int, hour: int, minute: int
+    ) -> None:
+        weeks = Workweeks(_time.zone(key), weekday, hour, minute)
+        expected = [(p.key, p.start, p.end) for p in map(weeks.of, moments)]
+        table = _table(weeks.tz, moments, 8)
+        assert _period_columns(weeks.columns(pl.col("t"), table), moments) == expected
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        moments=moment_lists,
+        key=zone_keys,
+        anchor=st.datetimes(datetime(2019, 1, 1), datetime(2022, 1, 1)).map(
+            lambda d: d.replace(second=0, microsecond=0)
+        ),
+        days=st.integers(1, 31),
+    )
+    def test_pay_periods(self, moments: list[int], key: str, anchor: datetime, days: int) -> None:
+        periods = PayPeriods(_time.zone(key), anchor, days)
+        expected = [(p.key, p.start, p.end) for p in map(periods.of, moments)]
+        table = _table(periods.tz, moments, days + 2)
+        assert _period_columns(periods.columns(pl.col("t"), table), moments) == expected
+
+    @settings(max_examples=150, deadline=None)
+    @given(moments=moment_lists, key=zone_keys, parts=day_parts())
+    def test_day_parts(self, moments: list[int], key: str, parts: dict[str, str]) -> None:
+        day = DayParts(_time.zone(key), {name: minutes(text) for name, text in parts.items()})
+        table = _table(day.tz, moments, 2)
+        frame = pl.DataFrame({"t": moments}, schema={"t": pl.Int64})
+        got = frame.select(day.column(pl.col("t"), table).alias("part"))["part"].to_list()
+        assert got == [day.of(m) for m in moments]
+
+    def test_the_fall_back_week_is_169_hours_in_a_column(self) -> None:
+        weeks = Workweeks(LA, SUNDAY, 0, 0)
+        moments = [utc(2020, 11, 1, 8, 30), utc(2020, 11, 1, 9, 30)]  # 01:30 PDT, 01:30 PST
+        (first, second) = _period_columns(
+            weeks.columns(pl.col("t"), _table(LA, moments, 8)), moments
+        )
+        assert (
+            first
+            == second
+            == (
+                date(2020, 11, 1).toordinal(),
+                utc(2020, 11, 1, 7),
+                utc(2020, 11, 8, 8),
+            )
+        )
