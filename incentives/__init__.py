@@ -44,8 +44,9 @@ from ._report import (
     RowResult,
     Totals,
 )
-from ._shifts import Record, Shift, ShiftBatch, read_shifts
+from ._shifts import Record, Shift, ShiftBatch
 from ._time import TZDATA_VERSION
+from .readers import read_shifts
 
 __version__ = "0.1.0"
 

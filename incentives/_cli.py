@@ -1,15 +1,20 @@
-"""The ``incentives`` command line (SPEC section 7): a thin layer over the library."""
+"""The ``incentives`` command line (SPEC section 7): a thin layer over the library.
+
+It reads the files, asks the engine, writes the report, shows progress on a terminal and
+sets the exit status; all deciding is the library's.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TextIO, cast
+from typing import Any, BinaryIO, Literal, NoReturn, TextIO, cast
 
 import click
 from rich.console import Console
@@ -17,16 +22,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from ._agreement import Agreement, agreement_json_schema
-from ._columnar import available as columnar_available
-from ._columnar import check_csv_columnar
-from ._engine import cyclic_gc_paused, evaluate
+from ._engine import Plan, decide
 from ._errors import IncentivesError
 from ._load import load_agreement
-from ._output import explain_text, report_csv, report_table
-from ._parallel import PARALLEL_FROM_ROWS, available_cores, can_fork, check_csv
 from ._report import Report
-from ._shifts import ShiftBatch, read_shifts
+from ._shifts import ShiftBatch
 from ._time import AMBIGUOUS_CHOICES, Ambiguous
+from .readers import read_shifts
+from .writers.csv import write_csv
+from .writers.explain import explain_text
+from .writers.json import write_json
+from .writers.table import report_table
 
 PROGRESS_FROM_ROWS = 20_000
 
@@ -49,55 +55,11 @@ def _bad_input() -> Iterator[None]:
         _fail(f"{getattr(exc, 'filename', None) or ''} {exc.strerror or exc}".strip())
 
 
-def _dump_json(report: Report) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-
-
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _read(
-    agreement_paths: tuple[str, ...], shifts: str, input_format: str | None
-) -> tuple[list[Agreement], ShiftBatch]:
-    agreements = [load_agreement(p) for p in agreement_paths]
-    fmt = cast(Literal["csv", "jsonl"] | None, input_format)
-    return agreements, read_shifts(shifts, input_format=fmt)
-
-
-def _evaluate(
-    agreements: list[Agreement],
-    batch: ShiftBatch,
-    as_of: date | None,
-    timezone: str | None,
-    ambiguous: str,
-) -> Report:
-    show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
-    with _progress(show) as progress_to:
-        return evaluate(
-            agreements,
-            batch,
-            as_of=as_of,
-            timezone=timezone,
-            ambiguous=cast(Ambiguous, ambiguous),
-            progress=progress_to,
-        )
-
-
-def _run(
-    agreement_paths: tuple[str, ...],
-    shifts: str,
-    as_of: date | None,
-    timezone: str | None,
-    ambiguous: str,
-    input_format: str | None,
-) -> tuple[list[Agreement], Report, str]:
-    agreements, batch = _read(agreement_paths, shifts, input_format)
-    report = _evaluate(agreements, batch, as_of, timezone, ambiguous)
-    return agreements, report, batch.source
 
 
 @contextmanager
@@ -114,6 +76,29 @@ def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def _read(shifts: str, input_format: str | None) -> ShiftBatch:
+    return read_shifts(shifts, input_format=cast(Literal["csv", "jsonl"] | None, input_format))
+
+
+def _report(
+    agreements: tuple[str, ...],
+    shifts: str,
+    as_of: Any,
+    timezone: str | None,
+    ambiguous: str,
+    input_format: str | None,
+    lines: list[int] | None = None,
+) -> tuple[list[Agreement], ShiftBatch, Report]:
+    loaded = [load_agreement(p) for p in agreements]
+    day = as_of.date() if as_of else None
+    plan = Plan.of(loaded, day, timezone, cast(Ambiguous, ambiguous))
+    batch = _read(shifts, input_format)
+    show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
+    with _progress(show) as progress_to:
+        decided = decide(plan, batch, lines=lines, progress=progress_to)
+    return loaded, batch, Report.of(decided)
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -175,36 +160,37 @@ def _format_for(output: str | None, chosen: str | None) -> OutputFormat:
 
 
 def _write(report: Report, fmt: OutputFormat, output: str | None) -> None:
-    if fmt == "table":
-        if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                report_table(report, Console(file=handle, width=160, no_color=True))
-        else:
+    """The report, to standard output or to ``output`` (written whole, or not at all)."""
+    if output is None:
+        if fmt == "table":
             report_table(report, Console())
+        else:
+            _write_to(report, fmt, sys.stdout.buffer)
+            sys.stdout.flush()
         return
-    _write_text(report_csv(report) if fmt == "csv" else _dump_json(report), output)
+    target = Path(output)
+    folder = target.parent if str(target.parent) else Path(".")
+    descriptor, partial = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            _write_to(report, fmt, handle)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
 
 
-COLUMNAR_FROM_BYTES = 1_000_000
-"""``--engine auto`` uses the columnar engine for CSV files at least this large."""
-
-
-def _columnar_wanted(engine: str, shifts: str, input_format: str | None) -> bool:
-    """Whether to try the columnar engine: a CSV file (not standard input), polars present."""
-    if engine == "scalar" or shifts == "-" or not columnar_available():
-        return False
-    path = Path(shifts)
-    if input_format not in (None, "csv") or path.suffix.lower() != ".csv" or not path.is_file():
-        return False
-    return engine == "columnar" or path.stat().st_size >= COLUMNAR_FROM_BYTES
-
-
-def _write_text(text: str, output: str | None) -> None:
-    if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+def _write_to(report: Report, fmt: OutputFormat, stream: BinaryIO) -> None:
+    if fmt == "csv":
+        write_csv(report, stream)
+    elif fmt == "json":
+        write_json(report, stream)
     else:
-        sys.stdout.write(text)
+        import io
+
+        text = io.StringIO()
+        report_table(report, Console(file=text, width=160, no_color=True))
+        stream.write(text.getvalue().encode("utf-8"))
 
 
 @cli.command()
@@ -222,23 +208,7 @@ def _write_text(text: str, output: str | None) -> None:
     "--output",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the report to this file.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=int,
-    default=None,
-    help="Worker processes for a CSV report, each deciding a share of the employees "
-    f"(default: every core from {PARALLEL_FROM_ROWS:,} rows, else 1).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "scalar", "columnar"]),
-    default="auto",
-    show_default=True,
-    help="How a CSV report is computed: columnar (needs the fast extra) decides a large "
-    "file a column at a time; auto uses it for CSV files of 1 MB or more.",
+    help="Write the report to this file (whole, or not at all).",
 )
 def check(
     agreements: tuple[str, ...],
@@ -249,8 +219,6 @@ def check(
     input_format: str | None,
     fmt: str | None,
     output: str | None,
-    jobs: int | None,
-    engine: str,
 ) -> None:
     """Check a shifts file (or - for standard input) against agreements.
 
@@ -258,53 +226,10 @@ def check(
     2 nothing evaluated.
     """
     chosen = _format_for(output, fmt)
-    if jobs is not None and jobs < 1:
-        _fail("--jobs must be at least 1")
-    with _bad_input(), cyclic_gc_paused():
-        day = as_of.date() if as_of else None
-        loaded = [load_agreement(p) for p in agreements]
-        if chosen == "csv" and _columnar_wanted(engine, shifts, input_format):
-            show = _is_terminal(sys.stderr) and Path(shifts).stat().st_size >= COLUMNAR_FROM_BYTES
-            with _progress(show) as progress_to:
-                found = check_csv_columnar(
-                    loaded,
-                    shifts,
-                    as_of=day,
-                    timezone=timezone,
-                    ambiguous=cast(Ambiguous, ambiguous),
-                    progress=progress_to,
-                    output=output,
-                )
-            if found is not None:
-                if found.csv is not None:
-                    _write_text(found.csv, output)
-                sys.exit(1 if found.totals.errors else 0)
-            if engine == "columnar":
-                click.echo(
-                    "incentives: note: the columnar engine does not cover this agreement "
-                    "(see the docs); the scalar engine made the report",
-                    err=True,
-                )
-        batch = read_shifts(shifts, input_format=cast(Literal["csv", "jsonl"] | None, input_format))
-        workers = jobs or (available_cores() if len(batch) >= PARALLEL_FROM_ROWS else 1)
-        if chosen == "csv" and min(workers, len(batch)) > 1 and can_fork():
-            show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
-            with _progress(show) as progress_to:
-                checked = check_csv(
-                    loaded,
-                    batch,
-                    workers=min(workers, len(batch)),
-                    as_of=day,
-                    timezone=timezone,
-                    ambiguous=cast(Ambiguous, ambiguous),
-                    progress=progress_to,
-                )
-            assert checked.csv is not None
-            _write_text(checked.csv, output)
-            sys.exit(1 if checked.totals.errors else 0)
-        report = _evaluate(loaded, batch, day, timezone, ambiguous)
+    with _bad_input():
+        _, _, report = _report(agreements, shifts, as_of, timezone, ambiguous, input_format)
         _write(report, chosen, output)
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.totals.errors else 0)
 
 
 @cli.command()
@@ -325,35 +250,36 @@ def explain(
 ) -> None:
     """Explain one row of a shifts file, rule by rule, in plain words.
 
-    The whole file is evaluated, since thresholds, attendance and limits depend on the
-    employee's other shifts. Exit status, as for check: 0 every row was evaluated; 1 the
-    explanation was written but some rows (this one or others) are errors; 2 no such data
-    row, or nothing could be evaluated.
+    Thresholds, attendance and limits depend on the employee's other shifts, so that
+    employee's rows are all decided. Exit status, as for check: 0 every row was evaluated;
+    1 the explanation was written but some rows (this one or others) are errors; 2 no
+    such data row, or nothing could be evaluated.
     """
     with _bad_input():
-        day = as_of.date() if as_of else None
-        loaded, report, source = _run(agreements, shifts, day, timezone, ambiguous, input_format)
+        loaded, batch, report = _report(
+            agreements, shifts, as_of, timezone, ambiguous, input_format, lines=[line]
+        )
         try:
             item = report.row(line)
         except KeyError:
-            _fail(f"{source}: line {line} is not a data row (data rows: {_line_span(report)})")
+            _fail(f"{batch.source}: line {line} is not a data row (data rows: {_line_span(batch)})")
         if fmt == "json":
             sys.stdout.write(json.dumps(item.model_dump(mode="json"), indent=2) + "\n")
         else:
-            sys.stdout.write(explain_text(report, line, loaded, source))
+            sys.stdout.write(explain_text(report, line, loaded, batch.source))
         others = [e.line for e in report.errors if e.line != line]
         if others:
             shown = ", ".join(str(n) for n in others[:10]) + (" ..." if len(others) > 10 else "")
             click.echo(
-                f"note: {len(others)} other row(s) of {source} are errors (lines {shown}); "
+                f"note: {len(others)} other row(s) of {batch.source} are errors (lines {shown}); "
                 "run check to see them",
                 err=True,
             )
     sys.exit(1 if report.errors else 0)
 
 
-def _line_span(report: Report) -> str:
-    lines = [r.line for r in report.rows] + [e.line for e in report.errors]
+def _line_span(batch: ShiftBatch) -> str:
+    lines = batch.frame["line"].to_list()
     return f"{min(lines)} to {max(lines)}" if lines else "none"
 
 
@@ -415,12 +341,13 @@ def demo(fmt: str, line: int | None) -> None:
         _bad_input(),
     ):
         loaded = [load_agreement(agreement)]
-        report = evaluate(loaded, read_shifts(shifts))
+        batch = read_shifts(shifts)
+        report = Report.of(decide(Plan.of(loaded, None, None, "raise"), batch))
         if line is not None:
             try:
                 report.row(line)
             except KeyError:
-                _fail(f"the demo's data rows are lines {_line_span(report)}, not {line}")
+                _fail(f"the demo's data rows are lines {_line_span(batch)}, not {line}")
             sys.stdout.write(explain_text(report, line, loaded, "the demo shifts"))
         elif fmt == "table":
             console = Console()

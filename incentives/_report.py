@@ -2,15 +2,31 @@
 
 ``Report.model_dump(mode="json")`` is exactly the JSON report of the command line. Money
 and hours are ``Decimal`` with two places; times are aware datetimes in the report's zone.
+
+A report made by :func:`incentives.evaluate` keeps the engine's decided frame and builds
+``rows`` and ``errors`` (with every reason in words) the first time they are read;
+:meth:`Report.to_polars` gives the same outcomes as one flat frame without building them.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+import polars as pl
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+
+from . import _time
+
+if TYPE_CHECKING:
+    from ._engine import Decided
 
 RULES: tuple[str, ...] = (
     "status",
@@ -54,8 +70,7 @@ _M = TypeVar("_M", bound=BaseModel)
 def trusted(cls: type[_M], **values: Any) -> _M:
     """An instance made from values the engine computed, every field given.
 
-    What ``model_construct`` makes, without its per-field look-up of aliases and defaults:
-    the report builds two of these per row, and that look-up was a tenth of a run.
+    What ``model_construct`` makes, without its per-field look-up of aliases and defaults.
     """
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", values)
@@ -66,11 +81,14 @@ def trusted(cls: type[_M], **values: Any) -> _M:
 
 
 class Reason(_Model):
-    """One rule's verdict on one shift, in words a person can quote."""
+    """One rule's verdict on one shift: a stable ``code``, the ``values`` it compared, and
+    the sentence (``detail``) rendered from them."""
 
     rule: Rule
     ok: bool
     detail: str
+    code: str = ""
+    values: dict[str, Any] = {}
 
 
 class Adjustment(_Model):
@@ -81,6 +99,8 @@ class Adjustment(_Model):
     amount: Decimal
     limit: str | None = None
     """The limit's key (``max_amount_per_workweek``), for rule ``limit``."""
+    code: str = ""
+    values: dict[str, Any] = {}
 
 
 class Outcome(_Model):
@@ -160,6 +180,9 @@ class AgreementSummary(_Model):
     amendments_applied: list[AmendmentApplied]
 
 
+_LAZY = ("rows", "errors")
+
+
 class Report(_Model):
     """All outcomes for a shifts file, with the rows in error and the totals."""
 
@@ -172,8 +195,83 @@ class Report(_Model):
     errors: list[RowError]
     totals: Totals
 
+    _decided: Decided | None = PrivateAttr(default=None)
+
+    @classmethod
+    def of(cls, decided: Decided) -> Report:
+        """The report of what the engine decided (``rows`` and ``errors`` built on demand)."""
+        from ._table import totals
+
+        plan = decided.plan
+        summaries = [
+            AgreementSummary(
+                id=c.id,
+                title=c.agreement.title,
+                amendments_applied=[
+                    AmendmentApplied(adopted=m.adopted, summary=m.summary) for m in c.terms.applied
+                ],
+            )
+            for c in plan.compiled
+        ]
+        fields: dict[str, Any] = {
+            "agreements": summaries,
+            "as_of": plan.as_of,
+            "timezone": plan.report_tz.key,
+            "tzdata": _time.TZDATA_VERSION,
+            "claims": decided.claims,
+            "totals": totals(decided),
+        }
+        report = cls.model_construct(**fields)
+        for name in _LAZY:
+            report.__dict__.pop(name, None)
+        object.__setattr__(report, "__pydantic_private__", {"_decided": decided})
+        return report
+
+    def _materialize(self) -> None:
+        if all(name in self.__dict__ for name in _LAZY):
+            return
+        from ._table import built
+
+        decided = self._decided
+        assert decided is not None
+        rows, errors = built(decided)
+        values = dict(self.__dict__, rows=rows, errors=errors)
+        ordered = {name: values[name] for name in type(self).model_fields}
+        self.__dict__.clear()
+        self.__dict__.update(ordered)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _LAZY:
+            self._materialize()
+            return self.__dict__[name]
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        self._materialize()
+        other._materialize()
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr_args__(self) -> Any:
+        self._materialize()
+        return super().__repr_args__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._materialize()
+        state = super().__getstate__()
+        state["__pydantic_private__"] = None
+        return state
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> Report:
+        self._materialize()
+        return super().model_copy(update=update, deep=deep)
+
     @model_serializer(mode="wrap")
     def _claims_only_with_paid(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        self._materialize()
         data: dict[str, Any] = handler(self)
         if not self.claims:
             for row in data.get("rows", []):
@@ -192,3 +290,60 @@ class Report(_Model):
             if error.line == line:
                 return error
         raise KeyError(line)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One flat row per evaluated shift and agreement, then one per row in error.
+
+        Columns: ``line``, ``employee_id``, ``classification``, ``status``, ``start``,
+        ``end`` (datetimes in the report's zone), ``hours``, ``agreement``, ``qualifies``,
+        ``qualifying_hours``, ``amount`` (the outcome's), ``failed`` (the rules that failed),
+        ``day_part``, ``paid`` and ``difference`` (the row's, with claims), ``field`` and
+        ``error`` (rows in error). Money and hours are exact decimals (two places).
+        """
+        from ._table import flat
+
+        decided = self._decided
+        if decided is None:
+            return _flat_of_models(self)
+        return flat(decided)
+
+    def to_pandas(self) -> Any:
+        """:meth:`to_polars` as a pandas DataFrame (needs pandas and pyarrow)."""
+        return self.to_polars().to_pandas()
+
+
+def _flat_of_models(report: Report) -> pl.DataFrame:
+    """The flat frame of a report that was read back (no decided frame to use)."""
+    from ._table import FLAT_SCHEMA, flat_frame
+
+    records: list[dict[str, Any]] = []
+    for row in report.rows:
+        for o in row.outcomes:
+            records.append(
+                {
+                    "line": row.line,
+                    "employee_id": row.employee_id,
+                    "classification": row.classification,
+                    "status": row.status,
+                    "start": row.start,
+                    "end": row.end,
+                    "hours": str(row.hours),
+                    "agreement": o.agreement,
+                    "qualifies": o.qualifies,
+                    "qualifying_hours": str(o.qualifying_hours),
+                    "amount": str(o.amount),
+                    "failed": o.failed,
+                    "day_part": o.day_part,
+                    "paid": None if row.paid is None else str(row.paid),
+                    "difference": None if row.difference is None else str(row.difference),
+                    "field": None,
+                    "error": None,
+                }
+            )
+    for error in report.errors:
+        records.append(
+            dict.fromkeys(FLAT_SCHEMA)
+            | {"line": error.line, "employee_id": error.employee_id}
+            | {"field": error.field, "error": error.message, "failed": []}
+        )
+    return flat_frame(records, report.timezone)

@@ -1,26 +1,32 @@
-"""Shifts: the ``Shift`` model of the Python API, and reading shifts files (CSV, JSON Lines).
+"""Shifts as they were given: the ``Shift`` model of the Python API and the raw batch.
 
-Reading a file only splits it into records with their physical line numbers; turning a
-record's values into a row (times into instants, text into numbers) happens at evaluation,
-where the time zone and the agreements' requirements are known.
+A :class:`ShiftBatch` is what a reader makes of a shifts file, a DataFrame or a list of
+:class:`Shift`: one row per data record with its physical line and each known column's
+value as written (text), and nothing decided yet. Turning those values into instants and
+numbers happens at evaluation (:mod:`incentives._rows`), where the time zone and the
+agreements' requirements are known.
+
+The batch's frame has the columns ``line`` (Int64), ``problem_field`` and ``problem``
+(String: set when the record could not even be split into values, such as a CSV row with
+too few values), and one String column per known column the source has. A source whose
+values are not all text (JSON Lines, a DataFrame, ``Shift`` objects) adds a ``<column>.kind``
+column (UInt8) saying what each value was: :data:`TEXT`, :data:`INTEGER`, :data:`DECIMAL`,
+:data:`BOOLEAN`, :data:`OTHER` (a JSON list or object, written as JSON) or :data:`PROBLEM`
+(the reader found the value unusable; the text is the reason).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Literal, TextIO
+from functools import cached_property
+from typing import Any, Literal
 
+import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
-
-from ._errors import ShiftFileError
 
 COLUMNS: tuple[str, ...] = (
     "employee_id",
@@ -44,6 +50,44 @@ COLUMNS: tuple[str, ...] = (
 ALWAYS_REQUIRED: tuple[str, ...] = ("employee_id", "classification", "start", "end")
 
 InputFormat = Literal["csv", "jsonl"]
+
+TEXT, INTEGER, DECIMAL, BOOLEAN, OTHER, PROBLEM = range(6)
+"""What a raw value was, in a ``<column>.kind`` column (see the module's docstring)."""
+
+
+def kind_column(name: str) -> str:
+    """The name of the column that says what the values of column ``name`` were."""
+    return f"{name}.kind"
+
+
+def python_value(text: str | None, kind: int | None) -> Any:
+    """A raw value as the Python object it was (a JSON number is a ``Decimal``)."""
+    if text is None:
+        return None
+    if kind == INTEGER:
+        return int(text)
+    if kind == DECIMAL:
+        return Decimal(text)
+    if kind == BOOLEAN:
+        return text == "true"
+    if kind == OTHER:
+        return json.loads(text, parse_float=Decimal)
+    return text
+
+
+def raw_value(value: Any) -> tuple[str | None, int]:
+    """A Python value (from JSON, a DataFrame or a ``Shift``) as text and its kind."""
+    if value is None:
+        return None, TEXT
+    if isinstance(value, bool):
+        return ("true" if value else "false"), BOOLEAN
+    if isinstance(value, int):
+        return str(value), INTEGER
+    if isinstance(value, Decimal):
+        return str(value), DECIMAL
+    if isinstance(value, str):
+        return value, TEXT
+    return json.dumps(value, default=str), OTHER
 
 
 class Shift(BaseModel):
@@ -85,175 +129,83 @@ class Record:
     problem: tuple[str | None, str] | None = None
 
 
-@dataclass(frozen=True)
-class ShiftBatch:
-    """The data rows of one shifts file, ready to evaluate.
+def empty_frame(columns: Iterable[str] = ()) -> pl.DataFrame:
+    """A batch frame with no rows."""
+    schema: dict[str, Any] = {"line": pl.Int64, "problem_field": pl.String, "problem": pl.String}
+    schema.update(dict.fromkeys(columns, pl.String))
+    return pl.DataFrame(schema=schema)
 
-    ``columns`` is the set of columns the file has (the CSV header; for JSON Lines the
-    keys seen in any object). ``claims`` is true when the file has a ``paid`` column, which
-    turns on claim checking.
+
+def frame_of_records(records: Iterable[Record], columns: Iterable[str]) -> pl.DataFrame:
+    """The batch frame of records whose values are Python objects (text, numbers, ...)."""
+    given = set(columns)
+    names = [c for c in COLUMNS if c in given]
+    lines: list[int] = []
+    fields: list[str | None] = []
+    problems: list[str | None] = []
+    texts: dict[str, list[str | None]] = {name: [] for name in names}
+    kinds: dict[str, list[int]] = {name: [] for name in names}
+    for record in records:
+        lines.append(record.line)
+        fields.append(record.problem[0] if record.problem else None)
+        problems.append(record.problem[1] if record.problem else None)
+        for name in names:
+            text, kind = raw_value(record.values.get(name))
+            texts[name].append(text)
+            kinds[name].append(kind)
+    data: dict[str, pl.Series] = {
+        "line": pl.Series(lines, dtype=pl.Int64),
+        "problem_field": pl.Series(fields, dtype=pl.String),
+        "problem": pl.Series(problems, dtype=pl.String),
+    }
+    for name in names:
+        data[name] = pl.Series(texts[name], dtype=pl.String)
+        if any(kinds[name]):
+            data[kind_column(name)] = pl.Series(kinds[name], dtype=pl.UInt8)
+    return pl.DataFrame(data)
+
+
+@dataclass(frozen=True, eq=False)
+class ShiftBatch:
+    """The data rows of one shifts file (or DataFrame, or list of shifts), ready to evaluate.
+
+    ``columns`` is the set of columns the source has (the CSV header; for JSON Lines the
+    keys seen in any object). ``claims`` is true when it has a ``paid`` column, which turns
+    on claim checking. ``frame`` holds the raw values (see the module's docstring).
     """
 
     source: str
     format: InputFormat
-    records: tuple[Record, ...]
+    frame: pl.DataFrame = field(repr=False)
     columns: frozenset[str] = field(default_factory=frozenset)
     claims: bool = False
 
     def __len__(self) -> int:
-        return len(self.records)
+        return self.frame.height
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records)
 
+    @cached_property
+    def records(self) -> tuple[Record, ...]:
+        """The rows as :class:`Record` objects, in the order of the source."""
+        names = [c for c in COLUMNS if c in self.frame.columns]
+        out: list[Record] = []
+        for row in self.frame.iter_rows(named=True):
+            values = {
+                name: python_value(row[name], row.get(kind_column(name)))
+                for name in names
+                if row[name] is not None
+            }
+            problem = None if row["problem"] is None else (row["problem_field"], row["problem"])
+            out.append(Record(row["line"], values, problem))
+        return tuple(out)
+
     @classmethod
     def from_shifts(cls, shifts: Iterable[Shift], source: str = "<shifts>") -> ShiftBatch:
         """A batch of ``Shift`` objects; their ``line`` is their 1-based position."""
-        records = []
-        claims = False
-        for position, shift in enumerate(shifts, start=1):
-            if not isinstance(shift, Shift):
-                raise TypeError(f"item {position} is a {type(shift).__name__}, not a Shift")
-            values = {name: getattr(shift, name) for name in COLUMNS}
-            claims = claims or shift.paid is not None
-            records.append(Record(position, values))
-        return cls(source, "jsonl", tuple(records), frozenset(COLUMNS), claims)
+        from .readers.objects import frame_of_shifts
 
-
-def read_shifts(
-    source: str | Path | TextIO,
-    *,
-    input_format: InputFormat | None = None,
-) -> ShiftBatch:
-    """Read a shifts file: CSV with a header row, or JSON Lines (SPEC section 4).
-
-    ``source`` is a path, ``"-"`` for standard input, or an open text file. The format
-    comes from the suffix (``.csv``; ``.jsonl`` or ``.ndjson``) unless ``input_format``
-    says; standard input and open files are CSV unless told otherwise. Problems with the
-    file as a whole raise :class:`ShiftFileError`; problems with one row are kept with
-    that row and reported when it is evaluated.
-    """
-    if isinstance(source, (str, Path)) and str(source) != "-":
-        path = Path(source)
-        fmt = input_format or _format_of(path)
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                return _read(handle, fmt, str(path))
-        except FileNotFoundError:
-            raise ShiftFileError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise ShiftFileError(f"{path}: is a directory, not a shifts file") from None
-        except UnicodeDecodeError as exc:
-            raise ShiftFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
-        except OSError as exc:
-            raise ShiftFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    if isinstance(source, (str, Path)):
-        stream: TextIO = sys.stdin
-        name = "<stdin>"
-    else:
-        stream = source
-        name = getattr(source, "name", "<stream>")
-    try:
-        text = stream.read()
-    except UnicodeDecodeError as exc:
-        raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
-    return _read(io.StringIO(text.removeprefix("\ufeff"), newline=""), input_format or "csv", name)
-
-
-def _format_of(path: Path) -> InputFormat:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    raise ShiftFileError(
-        f"{path}: unknown shifts file type {suffix or '(no suffix)'!r}: "
-        f"use .csv, .jsonl or .ndjson, or give the format"
-    )
-
-
-def _read(handle: TextIO, fmt: InputFormat, name: str) -> ShiftBatch:
-    if fmt == "csv":
-        return _read_csv(handle, name)
-    return _read_jsonl(handle, name)
-
-
-@dataclass(frozen=True)
-class CsvHeader:
-    """A CSV header row: its columns (trimmed, lower case) and those the engine reads."""
-
-    columns: tuple[str, ...]
-    wanted: tuple[tuple[int, str], ...]
-
-    @classmethod
-    def parse(cls, cells: list[str], name: str) -> CsvHeader:
-        columns = tuple(cell.strip().lower() for cell in cells)
-        seen: set[str] = set()
-        for column in columns:
-            if column in seen and column in COLUMNS:
-                raise ShiftFileError(f"{name}: line 1: column {column!r} appears twice")
-            seen.add(column)
-        missing = [c for c in ALWAYS_REQUIRED if c not in seen]
-        if missing:
-            raise ShiftFileError(
-                f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)} (the header has: {', '.join(columns)})"
-            )
-        return cls(columns, tuple((i, c) for i, c in enumerate(columns) if c in COLUMNS))
-
-    def record(self, line: int, cells: list[str]) -> Record | None:
-        """The record of one CSV row, or None for a blank row (which is skipped)."""
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            return None
-        width = len(self.columns)
-        values = {c: cells[i] for i, c in self.wanted if i < len(cells)}
-        problem: tuple[str | None, str] | None = None
-        if len(cells) < width:
-            absent = next((c for i, c in self.wanted if i >= len(cells)), None)
-            problem = (absent, f"row has {len(cells)} values, the header has {width} columns")
-        elif len(cells) > width:
-            problem = (None, f"row has {len(cells)} values, the header has {width} columns")
-        return Record(line, values, problem)
-
-
-def _read_csv(handle: TextIO, name: str) -> ShiftBatch:
-    reader = csv.reader(handle, strict=True)
-    try:
-        cells = next(reader, None)
-        while cells is not None and not any(cell.strip() for cell in cells):
-            cells = next(reader, None)
-        if cells is None:
-            raise ShiftFileError(f"{name}: empty file: a header row is needed")
-        header = CsvHeader.parse(cells, name)
-        records: list[Record] = []
-        last = reader.line_num
-        for cells in reader:
-            line = last + 1
-            last = reader.line_num
-            record = header.record(line, cells)
-            if record is not None:
-                records.append(record)
-    except csv.Error as exc:
-        raise ShiftFileError(f"{name}: line {reader.line_num}: malformed CSV ({exc})") from None
-    seen = frozenset(header.columns)
-    return ShiftBatch(name, "csv", tuple(records), seen, "paid" in seen)
-
-
-def _read_jsonl(handle: TextIO, name: str) -> ShiftBatch:
-    records: list[Record] = []
-    keys: set[str] = set()
-    for number, text in enumerate(handle, start=1):
-        if not text.strip():
-            continue
-        try:
-            value = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            records.append(Record(number, {}, (None, f"not valid JSON ({exc.msg})")))
-            continue
-        if not isinstance(value, dict):
-            records.append(Record(number, {}, (None, "not a JSON object")))
-            continue
-        values = {str(k).strip().lower(): v for k, v in value.items()}
-        keys.update(values)
-        records.append(Record(number, {k: v for k, v in values.items() if k in COLUMNS}))
-    return ShiftBatch(name, "jsonl", tuple(records), frozenset(keys), "paid" in keys)
+        frame = frame_of_shifts(shifts)
+        claims = bool(frame.height) and frame["paid"].is_not_null().any()
+        return cls(source, "jsonl", frame, frozenset(COLUMNS), claims)

@@ -17,7 +17,7 @@ Zones come from the ``tzdata`` package through :func:`zone`, so every machine us
 same rules, and :data:`TZDATA_VERSION` says which.
 
 The same two policies work a column at a time (polars expressions) on a zone's
-:class:`Offsets` over a span of time, read from the same ``tzdata`` zone: :func:`resolve_column`
+:class:`Offsets` over a span of time, read from the same ``tzdata`` zone: :func:`resolve_frame`
 turns local seconds into instants, :func:`local_column` and :func:`name_column` read the
 local clock and the zone's abbreviation at instants. Tests hold them equal to the functions
 above, which they never replace: those decide one value (an agreement's bound, a
@@ -31,7 +31,7 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -264,10 +264,10 @@ changes its offset twice within six hours."""
 _SPAN = (datetime(1, 1, 3, tzinfo=UTC).timestamp(), datetime(9999, 12, 29, tzinfo=UTC).timestamp())
 
 Policy = Literal["raise", "earlier", "later", "boundary"]
-"""How :func:`resolve_column` resolves: as :func:`resolve` with an ``ambiguous`` choice, or
+"""How :func:`resolve_frame` resolves: as :func:`resolve` with an ``ambiguous`` choice, or
 as :func:`resolve_boundary`."""
 UNIQUE, SKIPPED, REPEATED = 0, 1, 2
-"""What a local time is in a zone (see :func:`resolve_column`)."""
+"""What a local time is in a zone (see :func:`resolve_frame`)."""
 
 
 @dataclass(frozen=True)
@@ -343,50 +343,65 @@ def name_column(instants: pl.Expr, table: Offsets) -> pl.Expr:
     return pl.when(instants.is_not_null()).then(column.gather(_in_force(instants, table)))
 
 
-def resolve_column(local: pl.Expr, table: Offsets, policy: Policy) -> tuple[pl.Expr, pl.Expr]:
-    """Instants of local wall-clock seconds, and what each local time is.
+def resolve_frame(
+    frame: pl.DataFrame,
+    local: str,
+    table: Offsets,
+    policy: Policy,
+    instant: str,
+    kind: str | None = None,
+) -> pl.DataFrame:
+    """``frame`` with the instants of its column ``local`` (local wall-clock seconds), and
+    with ``kind`` what each local time is.
 
-    The second expression is :data:`UNIQUE`, :data:`SKIPPED` (a spring-forward gap) or
-    :data:`REPEATED` (a fall-back fold). The instant follows :func:`resolve` with
-    ``ambiguous=policy`` (null where that raises), or :func:`resolve_boundary` for
-    ``policy="boundary"``.
+    ``kind`` is :data:`UNIQUE`, :data:`SKIPPED` (a spring-forward gap) or :data:`REPEATED`
+    (a fall-back fold). The instant follows :func:`resolve` with ``ambiguous=policy`` (null
+    where that raises), or :func:`resolve_boundary` for ``policy="boundary"``.
     """
+    at = pl.col(local)
     if len(table.at) == 1:  # no change of offset in the span: every local time is unique
-        return local - table.offset[0], pl.when(local.is_not_null()).then(
-            pl.lit(UNIQUE, dtype=pl.UInt8)
-        )
-    before = table.offset[:-1]
-    after = table.offset[1:]
+        found = [(at - table.offset[0]).alias(instant)]
+        if kind is not None:
+            found.append(pl.when(at.is_not_null()).then(pl.lit(UNIQUE, dtype=pl.UInt8)).alias(kind))
+        return frame.with_columns(found)
+    before, after = table.offset[:-1], table.offset[1:]
+    changes = table.at[1:]
     # Each change of offset k makes local times [at + min, at + max) skipped or repeated.
-    low = pl.Series([a + min(b, c) for a, b, c in zip(table.at[1:], before, after, strict=True)])
-    high = pl.Series([a + max(b, c) for a, b, c in zip(table.at[1:], before, after, strict=True)])
-    k = pl.lit(low.cast(pl.Int64)).search_sorted(local, side="right")  # changes begun by then
-    index = k.cast(pl.Int64) - 1
-    gaps = pl.Series([c > b for b, c in zip(before, after, strict=True)], dtype=pl.Boolean)
+    low = [a + min(b, c) for a, b, c in zip(changes, before, after, strict=True)]
+    high = [a + max(b, c) for a, b, c in zip(changes, before, after, strict=True)]
 
-    def pick(series: pl.Series) -> pl.Expr:
-        return pl.lit(series).gather(index.clip(lower_bound=0))
+    def pick(values: list[int] | tuple[int, ...]) -> pl.Expr:
+        return pl.lit(pl.Series(values, dtype=pl.Int64)).gather(pl.col("#k").clip(lower_bound=0))
 
-    inside = (k > 0) & (local < pick(high.cast(pl.Int64)))
-    skipped = inside & pick(gaps)
-    kind = (
-        pl.when(local.is_null())
-        .then(None)
-        .when(skipped)
-        .then(pl.lit(SKIPPED, dtype=pl.UInt8))
-        .when(inside)
-        .then(pl.lit(REPEATED, dtype=pl.UInt8))
-        .otherwise(pl.lit(UNIQUE, dtype=pl.UInt8))
+    begun = pl.lit(pl.Series(low, dtype=pl.Int64)).search_sorted(at, side="right")
+    frame = frame.with_columns(
+        begun.cast(pl.Int64).alias("#n"), (begun.cast(pl.Int64) - 1).alias("#k")
     )
-    unique = local - pl.lit(pl.Series(table.offset, dtype=pl.Int64)).gather(k)
-    earlier = local - pick(pl.Series(before, dtype=pl.Int64))
-    later = local - pick(pl.Series(after, dtype=pl.Int64))
-    change = pick(pl.Series(table.at[1:], dtype=pl.Int64))
+    inside = (pl.col("#n") > 0) & (at < pick(high))
+    gap = [c > b for b, c in zip(before, after, strict=True)]
+    frame = frame.with_columns(
+        inside.alias("#in"), (inside & (pick([int(g) for g in gap]) == 1)).alias("#gap")
+    )
+    unique = at - pl.lit(pl.Series(table.offset, dtype=pl.Int64)).gather(pl.col("#n"))
+    earlier, later = at - pick(before), at - pick(after)
+    moment: Any
     if policy == "boundary":
-        instant = pl.when(skipped).then(change).when(inside).then(earlier).otherwise(unique)
+        moment = pl.when(pl.col("#gap")).then(pick(changes)).when(pl.col("#in")).then(earlier)
     elif policy == "raise":
-        instant = pl.when(inside).then(None).otherwise(unique)
+        moment = pl.when(pl.col("#in")).then(None)
     else:
         chosen = earlier if policy == "earlier" else later
-        instant = pl.when(skipped).then(None).when(inside).then(chosen).otherwise(unique)
-    return pl.when(local.is_not_null()).then(instant), kind
+        moment = pl.when(pl.col("#gap")).then(None).when(pl.col("#in")).then(chosen)
+    found = [pl.when(at.is_not_null()).then(moment.otherwise(unique)).alias(instant)]
+    if kind is not None:
+        found.append(
+            pl.when(at.is_null())
+            .then(None)
+            .when(pl.col("#gap"))
+            .then(pl.lit(SKIPPED, dtype=pl.UInt8))
+            .when(pl.col("#in"))
+            .then(pl.lit(REPEATED, dtype=pl.UInt8))
+            .otherwise(pl.lit(UNIQUE, dtype=pl.UInt8))
+            .alias(kind)
+        )
+    return frame.with_columns(found).drop("#n", "#k", "#in", "#gap")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import calendar as oracle_calendar
 from strategies import DAY, HOUR, day_parts, instants, make_agreement, shift, utc, zone_keys
 
 import incentives
@@ -345,16 +345,11 @@ class TestDayPartShiftStarts:
 # --------------------------------------------------------------------------- columns
 
 
-def _period_columns(columns: Any, moments: list[int]) -> list[tuple[int, int, int]]:
+def _periods(calendar: Any, moments: list[int], days: int) -> list[tuple[int, int, int]]:
+    table = _time.offsets(calendar.tz, min(moments) - days * DAY, max(moments) + days * DAY)
     frame = pl.DataFrame({"t": moments}, schema={"t": pl.Int64})
-    out = frame.select(
-        columns.key.alias("key"), columns.start.alias("start"), columns.end.alias("end")
-    )
-    return list(out.iter_rows())
-
-
-def _table(tz: ZoneInfo, moments: list[int], days: int) -> _time.Offsets:
-    return _time.offsets(tz, min(moments) - days * DAY, max(moments) + days * DAY)
+    out = calendar.add(frame, "t", table, "p")
+    return list(out.select("p.key", "p.start", "p.end").iter_rows())
 
 
 moment_lists = st.builds(
@@ -365,8 +360,9 @@ moment_lists = st.builds(
 """A few instants within 80 days of each other: near DST changes, or in any year."""
 
 
-class TestColumnsAgreeWithOneInstantAtATime:
-    """Each calendar decides a column of instants as it decides one instant."""
+class TestColumnsAgreeWithTheOracle:
+    """A column of instants is decided as the oracle's calendars decide one instant at a
+    time (tests/oracle/calendar.py: the boundaries resolved by the scalar kernel)."""
 
     @settings(max_examples=150, deadline=None)
     @given(
@@ -379,10 +375,10 @@ class TestColumnsAgreeWithOneInstantAtATime:
     def test_workweeks(
         self, moments: list[int], key: str, weekday: int, hour: int, minute: int
     ) -> None:
-        weeks = Workweeks(_time.zone(key), weekday, hour, minute)
-        expected = [(p.key, p.start, p.end) for p in map(weeks.of, moments)]
-        table = _table(weeks.tz, moments, 8)
-        assert _period_columns(weeks.columns(pl.col("t"), table), moments) == expected
+        tz = _time.zone(key)
+        reference = oracle_calendar.Workweeks(tz, weekday, hour, minute)
+        expected = [(p.key, p.start, p.end) for p in map(reference.of, moments)]
+        assert _periods(Workweeks(tz, weekday, hour, minute), moments, 8) == expected
 
     @settings(max_examples=150, deadline=None)
     @given(
@@ -394,32 +390,17 @@ class TestColumnsAgreeWithOneInstantAtATime:
         days=st.integers(1, 31),
     )
     def test_pay_periods(self, moments: list[int], key: str, anchor: datetime, days: int) -> None:
-        periods = PayPeriods(_time.zone(key), anchor, days)
-        expected = [(p.key, p.start, p.end) for p in map(periods.of, moments)]
-        table = _table(periods.tz, moments, days + 2)
-        assert _period_columns(periods.columns(pl.col("t"), table), moments) == expected
+        tz = _time.zone(key)
+        reference = oracle_calendar.PayPeriods(tz, anchor, days)
+        expected = [(p.key, p.start, p.end) for p in map(reference.of, moments)]
+        assert _periods(PayPeriods(tz, anchor, days), moments, days + 2) == expected
 
     @settings(max_examples=150, deadline=None)
     @given(moments=moment_lists, key=zone_keys, parts=day_parts())
     def test_day_parts(self, moments: list[int], key: str, parts: dict[str, str]) -> None:
-        day = DayParts(_time.zone(key), {name: minutes(text) for name, text in parts.items()})
-        table = _table(day.tz, moments, 2)
+        tz = _time.zone(key)
+        spans = {name: minutes(text) for name, text in parts.items()}
+        table = _time.offsets(tz, min(moments) - 2 * DAY, max(moments) + 2 * DAY)
         frame = pl.DataFrame({"t": moments}, schema={"t": pl.Int64})
-        got = frame.select(day.column(pl.col("t"), table).alias("part"))["part"].to_list()
-        assert got == [day.of(m) for m in moments]
-
-    def test_the_fall_back_week_is_169_hours_in_a_column(self) -> None:
-        weeks = Workweeks(LA, SUNDAY, 0, 0)
-        moments = [utc(2020, 11, 1, 8, 30), utc(2020, 11, 1, 9, 30)]  # 01:30 PDT, 01:30 PST
-        (first, second) = _period_columns(
-            weeks.columns(pl.col("t"), _table(LA, moments, 8)), moments
-        )
-        assert (
-            first
-            == second
-            == (
-                date(2020, 11, 1).toordinal(),
-                utc(2020, 11, 1, 7),
-                utc(2020, 11, 8, 8),
-            )
-        )
+        got = DayParts(tz, spans).add(frame, "t", table, "part")["part"].to_list()
+        assert got == [oracle_calendar.DayParts(tz, spans).of(m) for m in moments]

@@ -36,7 +36,8 @@ import pydantic
 import pytest
 
 import incentives
-from incentives import _cli, _output, _shifts
+from incentives import _cli, _shifts
+from incentives.writers import csv as _output
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -391,6 +392,15 @@ def test_report_reference_documents_every_field_and_csv_column() -> None:
     assert ",".join(_output.CSV_COLUMNS) in text, "the CSV header is not shown in report.md"
     for column in _output.CSV_COLUMNS:
         assert f"| `{column}` |" in text, f"CSV column {column} is not described"
+
+
+def test_report_reference_lists_every_reason_code() -> None:
+    from incentives._reasons import ADJUSTMENT_CODES, CODES
+
+    text = (DOCS / "reference" / "report.md").read_text(encoding="utf-8")
+    section = text.split("### Reason codes", 1)[1].split("###", 1)[0]
+    listed = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", section))
+    assert listed == set(CODES) | set(ADJUSTMENT_CODES)
 
 
 def test_cli_reference_documents_every_command_and_option() -> None:

@@ -6,13 +6,16 @@ shifts.csv --format json``. If the folder has an ``args.txt``, its whitespace-se
 are extra arguments (for example ``--as-of 2021-01-15``). The command line is run for real,
 from the folder, and its report must equal ``expected.json`` exactly, so the examples and
 the code cannot disagree; only ``tzdata`` (the version of the installed zone rules) is taken
-from the run. A folder without ``expected.json`` fails: its hand-worked outcome has not been
+from the run. The ``code`` and ``values`` of each reason and adjustment came after the
+examples were written: the report adds them, and a test of their own checks them.
+A folder without ``expected.json`` fails: its hand-worked outcome has not been
 pinned down yet.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +26,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FOLDERS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+ADDED = ("code", "values")
+"""Keys of a reason and an adjustment that the report gained after the examples were written."""
 
 
 def check_args(folder: Path) -> list[str]:
@@ -61,7 +68,8 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
             if key not in actual:
                 found.append(f"{where}: missing from the report")
             elif key not in expected:
-                found.append(f"{where}: in the report but not in expected.json")
+                if key not in ADDED or not re.search(r"\.(reasons|adjustments)\[\d+\]$", path):
+                    found.append(f"{where}: in the report but not in expected.json")
             else:
                 found += differences(expected[key], actual[key], where)
         return found
@@ -111,3 +119,27 @@ def test_differences_name_the_path() -> None:
     ]
     assert differences({"a": 1}, {"a": 1, "c": 2}) == ["c: in the report but not in expected.json"]
     assert differences([1], [1, 2]) == [": 1 items expected, 2 in the report"]
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_every_reason_of_an_example_has_a_code_and_values(folder: Path) -> None:
+    status, report, _ = run_check(folder)
+    assert status in (0, 1)
+    reasons = [r for row in report["rows"] for o in row["outcomes"] for r in o["reasons"]]
+    assert reasons
+    for reason in reasons:
+        assert reason["code"].split(".")[0] == reason["rule"], reason
+        assert isinstance(reason["values"], dict)
+    for row in report["rows"]:
+        for outcome in row["outcomes"]:
+            for adjustment in outcome["adjustments"]:
+                assert adjustment["code"].split(".")[0] == adjustment["rule"]
+
+
+def test_added_keys_are_allowed_only_in_reasons_and_adjustments() -> None:
+    reason = {"rule": "window", "ok": True, "detail": "x"}
+    report = {"rows": [{"reasons": [reason | {"code": "window.a", "values": {}}]}]}
+    assert differences({"rows": [{"reasons": [reason]}]}, report) == []
+    assert differences({"rows": [{}]}, {"rows": [{"code": "x"}]}) == [
+        "rows[0].code: in the report but not in expected.json"
+    ]

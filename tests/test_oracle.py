@@ -12,10 +12,11 @@ same CSV report and the same explanation of a row.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import oracle
 import pytest
@@ -31,8 +32,11 @@ from strategies import (
 )
 
 import incentives
-from incentives._agreement import PAYOUT_KINDS, WindowRule
-from incentives._output import explain_text, report_csv
+from incentives._reasons import ADJUSTMENT_CODES, CODES
+from incentives.rules import payout, window
+from incentives.writers.csv import report_csv
+from incentives.writers.explain import explain_text
+from incentives.writers.json import report_json, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "benchmarks" / "agreements"
@@ -50,6 +54,27 @@ def without_codes(data: Any) -> Any:
     return data
 
 
+def first_difference(got: Any, want: Any, path: str = "") -> str:
+    """Where two JSON values first differ, for the failure message."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        for key in sorted(set(got) | set(want), key=str):
+            if key not in got or key not in want:
+                return f"{path}.{key}: only in {'the engine' if key in got else 'the oracle'}"
+            found = first_difference(got[key], want[key], f"{path}.{key}")
+            if found:
+                return found
+        return ""
+    if isinstance(got, list) and isinstance(want, list):
+        if len(got) != len(want):
+            return f"{path}: {len(got)} items from the engine, {len(want)} from the oracle"
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            found = first_difference(g, w, f"{path}[{i}]")
+            if found:
+                return found
+        return ""
+    return "" if got == want else f"{path}: engine {got!r}, oracle {want!r}"
+
+
 def same_reports(
     agreements: list[incentives.Agreement], path: Path, **options: Any
 ) -> incentives.Report | None:
@@ -65,11 +90,20 @@ def same_reports(
         assert str(info.value) == str(refused)
         return None
     report = incentives.evaluate(agreements, incentives.read_shifts(path), **options)
-    assert without_codes(report.model_dump(mode="json")) == expected.model_dump(mode="json")
+    got, want = without_codes(report.model_dump(mode="json")), expected.model_dump(mode="json")
+    assert got == want, first_difference(got, want)
     assert report_csv(report) == oracle.report_csv(expected)
-    for row in expected.rows[:3] + expected.errors[:1]:
-        assert explain_text(report, row.line, agreements, "f") == oracle.explain_text(
-            expected, row.line, agreements, "f"
+    for row in report.rows:
+        for outcome in row.outcomes:
+            assert [r.code for r in outcome.reasons if r.code not in CODES] == []
+            assert all(r.code.split(".")[0] == r.rule for r in outcome.reasons)
+            assert [a.code for a in outcome.adjustments if a.code not in ADJUSTMENT_CODES] == []
+    streamed = io.BytesIO()
+    write_json(report, streamed)
+    assert streamed.getvalue().decode("utf-8") == report_json(report)
+    for line in [r.line for r in expected.rows[:3]] + [e.line for e in expected.errors[:1]]:
+        assert explain_text(report, line, agreements, "f") == oracle.explain_text(
+            expected, line, agreements, "f"
         )
     return report
 
@@ -87,7 +121,7 @@ ids = st.sampled_from(["gen-a", "gen-b", "gen-c"])
 def agreement_sets(draw: st.DrawFn) -> list[incentives.Agreement]:
     """One to three generated agreements with distinct ids."""
     chosen = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
-    rules, kinds = list(get_args(WindowRule)), list(PAYOUT_KINDS)
+    rules, kinds = list(window.KINDS), list(payout.KINDS)
     return [
         incentives.Agreement.model_validate(draw(corpus_agreements(rules, kinds, id=i)))
         for i in chosen

@@ -636,12 +636,11 @@ class TestEvaluateShiftTimes:
 
 
 def resolved(locals_: list[datetime], tz: ZoneInfo, policy: _time.Policy) -> list[tuple[Any, int]]:
-    """``resolve_column`` on naive local times: (instant or None, kind) for each."""
+    """``resolve_frame`` on naive local times: (instant or None, kind) for each."""
     seconds = [_time.local_seconds(d) for d in locals_]
     table = _time.offsets(tz, min(seconds) - 86400, max(seconds) + 86400)
-    instant, kind = _time.resolve_column(pl.col("local"), table, policy)
     frame = pl.DataFrame({"local": seconds}, schema={"local": pl.Int64})
-    out = frame.select(instant.alias("i"), kind.alias("k"))
+    out = _time.resolve_frame(frame, "local", table, policy, "i", "k").select("i", "k")
     return list(out.iter_rows())
 
 

@@ -1,0 +1,82 @@
+"""Readers: shifts files, standard input, DataFrames and ``Shift`` objects into a batch.
+
+Reading only splits the input into records with their physical line numbers and the values
+as written; what the values mean is decided at evaluation (:mod:`incentives._rows`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from .._errors import ShiftFileError
+from .._shifts import InputFormat, ShiftBatch
+from .csv import read_csv
+from .jsonl import read_jsonl
+from .objects import batch_of_frame
+
+__all__ = ["batch_of_frame", "read_shifts"]
+
+
+def read_shifts(
+    source: str | Path | TextIO,
+    *,
+    input_format: InputFormat | None = None,
+) -> ShiftBatch:
+    """Read a shifts file: CSV with a header row, or JSON Lines (SPEC section 4).
+
+    ``source`` is a path, ``"-"`` for standard input, or an open text file. The format
+    comes from the suffix (``.csv``; ``.jsonl`` or ``.ndjson``) unless ``input_format``
+    says; standard input and open files are CSV unless told otherwise. Problems with the
+    file as a whole raise :class:`ShiftFileError`; problems with one row are kept with
+    that row and reported when it is evaluated.
+    """
+    if isinstance(source, (str, Path)) and str(source) != "-":
+        path = Path(source)
+        fmt = input_format or _format_of(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ShiftFileError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise ShiftFileError(f"{path}: is a directory, not a shifts file") from None
+        except OSError as exc:
+            raise ShiftFileError(f"{path}: cannot be read ({exc.strerror})") from None
+        return _read(data, fmt, str(path))
+    if isinstance(source, (str, Path)):
+        name = "<stdin>"
+        data = _bytes_of(sys.stdin, name)
+    else:
+        name = getattr(source, "name", "<stream>")
+        data = _bytes_of(source, name)
+    return _read(data, input_format or "csv", name)
+
+
+def _bytes_of(stream: TextIO, name: str) -> bytes:
+    try:
+        if hasattr(stream, "buffer") and not isinstance(stream, _StringIO):
+            data: bytes = stream.buffer.read()
+            return data
+        return stream.read().encode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as exc:
+        raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+
+
+def _read(data: bytes, fmt: InputFormat, name: str) -> ShiftBatch:
+    return read_csv(data, name) if fmt == "csv" else read_jsonl(data, name)
+
+
+def _format_of(path: Path) -> InputFormat:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    raise ShiftFileError(
+        f"{path}: unknown shifts file type {suffix or '(no suffix)'!r}: "
+        f"use .csv, .jsonl or .ndjson, or give the format"
+    )
+
+
+from io import StringIO as _StringIO  # noqa: E402

@@ -1,0 +1,226 @@
+"""Reading a CSV shifts file into a batch, exactly as Python's ``csv`` module splits it.
+
+The file is split by polars, a column at a time, when that gives what ``csv.reader``
+(strict, the default dialect) gives: no lone carriage return (an old Mac line ending,
+which Python reads as a line break and polars does not), no line above the ``csv``
+module's field limit, every quoted record well formed, the header on the first line.
+Physical line numbers come from the lines themselves: a record starts on the line after
+the last line break outside quotes. Any other file is read record by record by
+``csv.reader`` itself, which also words the errors of a malformed file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import polars as pl
+
+from .._errors import ShiftFileError
+from .._shifts import ALWAYS_REQUIRED, COLUMNS, Record, ShiftBatch, frame_of_records
+from .._text import WHITESPACE, blank_column
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_FIELD_LIMIT = csv.field_size_limit()
+_SEPARATORS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
+_WHITE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+_QUOTED = r'"(?:[^"]|"")*"'
+_RECORD = rf'(?s)^(?:{_QUOTED}|[^",]*)(?:,(?:{_QUOTED}|[^",]*))*$'
+
+"""A record both readers split alike: each field quoted whole, or without quotes."""
+
+
+def header_columns(cells: list[str], name: str) -> tuple[str, ...]:
+    """The columns of a header row (trimmed, lower case), checked."""
+    columns = tuple(cell.strip().lower() for cell in cells)
+    seen: set[str] = set()
+    for column in columns:
+        if column in seen and column in COLUMNS:
+            raise ShiftFileError(f"{name}: line 1: column {column!r} appears twice")
+        seen.add(column)
+    missing = [c for c in ALWAYS_REQUIRED if c not in seen]
+    if missing:
+        raise ShiftFileError(
+            f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (the header has: {', '.join(columns)})"
+        )
+    return columns
+
+
+def read_csv(data: bytes, name: str) -> ShiftBatch:
+    """The batch of a CSV file's bytes (UTF-8, a byte order mark tolerated)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+    separator = next((s for s in _SEPARATORS if s not in data), None)
+    if separator is None or _LONE_CR.search(data):
+        return _read_records(text, name)
+    batch = _read_columns(data, separator.decode(), name)
+    return batch if batch is not None else _read_records(text, name)
+
+
+def _lines(data: bytes, separator: str) -> pl.Series:
+    """The physical lines (without their line ending); a blank line is null."""
+    if not data:
+        return pl.Series("text", [], dtype=pl.String)
+    frame = pl.read_csv(
+        data,
+        has_header=False,
+        separator=separator,
+        quote_char=None,
+        infer_schema=False,
+        raise_if_empty=False,
+        new_columns=["text"],
+    )
+    return frame["text"]
+
+
+def _read_columns(data: bytes, separator: str, name: str) -> ShiftBatch | None:
+    """The batch, split by polars; None when ``csv.reader`` must read the file."""
+    lines = _lines(data, separator)
+    if lines.len() == 0:
+        raise ShiftFileError(f"{name}: empty file: a header row is needed")
+    if (lines.str.len_chars().max() or 0) > _FIELD_LIMIT:  # type: ignore[operator]
+        return None
+    frame = pl.DataFrame({"text": lines}).with_columns(
+        line=pl.int_range(1, lines.len() + 1, dtype=pl.Int64),
+        quotes=pl.col("text").str.count_matches('"', literal=True).fill_null(0),
+    )
+    records = _records(frame)
+    if records is None:
+        return None
+    first = records.row(0, named=True)
+    if first["fields"] == 1 and first["blank"]:
+        return None  # blank rows before the header: csv.reader skips them
+    cells = next(csv.reader([first["text"]], strict=True))
+    if not any(cell.strip() for cell in cells):
+        return None
+    columns = header_columns(cells, name)
+    try:
+        values = pl.read_csv(
+            data,
+            has_header=False,
+            new_columns=[f"c{i}" for i in range(len(columns))],
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    if values.height != records.height:
+        return None
+    rows = pl.concat([records, values], how="horizontal").slice(1)
+    rows = rows.filter(~((pl.col("fields") == 1) & pl.col("blank")))
+    return ShiftBatch(
+        name, "csv", _batch_frame(rows, columns), frozenset(columns), "paid" in columns
+    )
+
+
+def _records(lines: pl.DataFrame) -> pl.DataFrame | None:
+    """Records: their first line, text, number of fields and whether they are blank;
+    None when a quoted record is one that only ``csv.reader`` reads right."""
+    if lines["quotes"].sum() == 0:
+        records = lines.select(
+            "line",
+            "text",
+            fields=pl.col("text").str.count_matches(",", literal=True).fill_null(0) + 1,
+        )
+    else:
+        ends = (pl.col("quotes").cum_sum() % 2) == 0
+        grouped = lines.with_columns(record=ends.cast(pl.Int64).cum_sum().shift(1, fill_value=0))
+        if not lines.select(ends.last()).item():
+            return None  # a quoted value runs to the end of the file
+        records = (
+            grouped.group_by("record", maintain_order=True)
+            .agg(
+                pl.col("line").first(),
+                pl.col("text").fill_null("").str.join("\n"),
+                pl.col("quotes").sum(),
+                pl.len().alias("physical"),
+            )
+            .with_columns(
+                text=pl.when((pl.col("physical") == 1) & (pl.col("text") == ""))
+                .then(None)
+                .otherwise(pl.col("text"))
+            )
+        )
+        quoted = pl.col("quotes") > 0
+        if not records.filter(quoted)["text"].str.contains(_RECORD).all():
+            return None
+        unquoted = pl.col("text").str.replace_all(r'"(?:[^"]|"")*"', "")
+        records = records.select(
+            "line",
+            "text",
+            fields=pl.when(quoted)
+            .then(unquoted)
+            .otherwise(pl.col("text"))
+            .str.count_matches(",", literal=True)
+            .fill_null(0)
+            + 1,
+        )
+    # One blank cell: csv.reader skips the row. A quoted cell is blank when only white
+    # space is inside the quotes.
+    quoted_blank = pl.col("text").str.contains(f'^"{_WHITE}*"$')
+    return records.with_columns(blank=blank_column(pl.col("text")) | quoted_blank.fill_null(False))
+
+
+def _batch_frame(rows: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The batch frame: line, the problem of a row with too few or too many values, and
+    the known columns (empty cells stay empty: the engine reads them as missing)."""
+    width = len(columns)
+    wanted = [(i, c) for i, c in enumerate(columns) if c in COLUMNS]
+    said = pl.format("row has {} values, the header has {} columns", pl.col("fields"), width)
+    absent: pl.Expr = pl.lit(None, dtype=pl.String)
+    for i, column in reversed(wanted):
+        absent = pl.when(pl.col("fields") <= i).then(pl.lit(column)).otherwise(absent)
+    short = pl.col("fields") < width
+    return rows.select(
+        "line",
+        problem_field=pl.when(short).then(absent),
+        problem=pl.when(pl.col("fields") != width).then(said),
+        **{column: pl.col(f"c{i}") for i, column in wanted},
+    )
+
+
+def _read_records(text: str, name: str) -> ShiftBatch:
+    """The batch, read record by record by ``csv.reader`` (strict, default dialect)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        cells = next(reader, None)
+        while cells is not None and not any(cell.strip() for cell in cells):
+            cells = next(reader, None)
+        if cells is None:
+            raise ShiftFileError(f"{name}: empty file: a header row is needed")
+        columns = header_columns(cells, name)
+        wanted = tuple((i, c) for i, c in enumerate(columns) if c in COLUMNS)
+        records: list[Record] = []
+        last = reader.line_num
+        for cells in reader:
+            line = last + 1
+            last = reader.line_num
+            record = _record(line, cells, wanted, len(columns))
+            if record is not None:
+                records.append(record)
+    except csv.Error as exc:
+        raise ShiftFileError(f"{name}: line {reader.line_num}: malformed CSV ({exc})") from None
+    frame = frame_of_records(records, (c for _, c in wanted))
+    return ShiftBatch(name, "csv", frame, frozenset(columns), "paid" in columns)
+
+
+def _record(
+    line: int, cells: list[str], wanted: tuple[tuple[int, str], ...], width: int
+) -> Record | None:
+    """The record of one CSV row, or None for a blank row (which is skipped)."""
+    if not cells or (len(cells) == 1 and not cells[0].strip()):
+        return None
+    values = {c: cells[i] for i, c in wanted if i < len(cells)}
+    problem: tuple[str | None, str] | None = None
+    if len(cells) < width:
+        absent = next((c for i, c in wanted if i >= len(cells)), None)
+        problem = (absent, f"row has {len(cells)} values, the header has {width} columns")
+    elif len(cells) > width:
+        problem = (None, f"row has {len(cells)} values, the header has {width} columns")
+    return Record(line, values, problem)

@@ -1,0 +1,284 @@
+"""The JSON report (SPEC 8), written as a stream a batch of rows at a time.
+
+The text is exactly ``json.dumps(report.model_dump(mode="json"), indent=2,
+ensure_ascii=False)`` plus a new line, but it is built from the decided frame a batch of
+rows at a time (every reason rendered a column at a time), so memory does not grow with
+the number of rows. A report without a decided frame (one read back from JSON) is
+written by ``json.dumps`` itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, BinaryIO
+
+import polars as pl
+
+from .._columns import lookup
+from .._engine import Decided
+from .._reasons import reason_columns, render
+from .._report import RULES, Report
+from .._table import row_columns
+from ..rules import ValueType
+
+BATCH = 20_000
+"""Rows rendered and written at a time."""
+_ROWS, _ERRORS = "\x00rows\x00", "\x00errors\x00"
+_SPECIAL = ["\\", '"', *(chr(i) for i in range(32))]
+_ESCAPED = [json.dumps(c, ensure_ascii=False)[1:-1] for c in _SPECIAL]
+
+
+def report_json(report: Report) -> str:
+    """The JSON report as text, with a final new line."""
+    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json(report: Report, out: BinaryIO) -> None:
+    """Writes the JSON report to a binary stream."""
+    decided = report._decided
+    if decided is None:
+        out.write(report_json(report).encode("utf-8"))
+        return
+    head = report.model_dump(mode="json", exclude={"rows", "errors"})
+    skeleton: dict[str, Any] = {}
+    for key in ("agreements", "as_of", "timezone", "tzdata", "claims"):
+        skeleton[key] = head[key]
+    skeleton["rows"] = _ROWS
+    skeleton["errors"] = _ERRORS
+    skeleton["totals"] = head["totals"]
+    text = json.dumps(skeleton, indent=2, ensure_ascii=False) + "\n"
+    before, rest = text.split(json.dumps(_ROWS))
+    middle, after = rest.split(json.dumps(_ERRORS))
+    out.write(before.encode("utf-8"))
+    _write_list(out, _row_blocks(decided, report.claims), decided.rows.height)
+    out.write(middle.encode("utf-8"))
+    _write_list(out, _error_blocks(decided), decided.errors.height)
+    out.write(after.encode("utf-8"))
+
+
+def _write_list(out: BinaryIO, blocks: Any, count: int) -> None:
+    """A JSON list of the blocks (already indented), written as they come."""
+    if count == 0:
+        out.write(b"[]")
+        return
+    out.write(b"[\n")
+    first = True
+    for batch in blocks:
+        if not first:
+            out.write(b",\n")
+        out.write(batch.str.join(",\n").item().encode("utf-8"))
+        first = False
+    out.write(b"\n  ]")
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def js(text: pl.Expr) -> pl.Expr:
+    """A JSON string of each text (``null`` for null), as ``json.dumps`` writes it."""
+    body = text.str.replace_many(_SPECIAL, _ESCAPED)
+    return (
+        pl.when(text.is_null())
+        .then(pl.lit("null"))
+        .otherwise(pl.concat_str(pl.lit('"'), body, pl.lit('"')))
+    )
+
+
+def _flag(value: pl.Expr) -> pl.Expr:
+    return pl.when(value).then(pl.lit("true")).otherwise(pl.lit("false"))
+
+
+def _time(text: pl.Expr) -> pl.Expr:
+    """An ISO time as pydantic writes it: ``Z`` for UTC."""
+    return js(
+        pl.when(text.str.ends_with("+00:00"))
+        .then(text.str.replace(r"\+00:00$", "Z"))
+        .otherwise(text)
+    )
+
+
+def _value(expr: pl.Expr, kind: ValueType, indent: int) -> pl.Expr:
+    if kind == "integer":
+        return expr.cast(pl.String)
+    if kind == "boolean":
+        return _flag(expr)
+    if kind == "texts":
+        pad = " " * (indent + 2)
+        items = expr.list.eval(pl.concat_str(pl.lit(pad), js(pl.element()))).list.join(",\n")
+        return (
+            pl.when(expr.list.len() == 0)
+            .then(pl.lit("[]"))
+            .otherwise(pl.concat_str(pl.lit("[\n"), items, pl.lit("\n" + " " * indent + "]")))
+        )
+    return js(expr)
+
+
+def _values(rule: str, types: dict[str, ValueType], indent: int) -> pl.Expr:
+    """The ``values`` object of a rule's reason (its given values only)."""
+    if not types:
+        return pl.lit("{}")
+    pad = " " * (indent + 2)
+    entries = [
+        pl.when(pl.col(f"{rule}:v:{key}").is_not_null()).then(
+            pl.concat_str(
+                pl.lit(f'{pad}"{key}": '), _value(pl.col(f"{rule}:v:{key}"), kind, indent + 2)
+            )
+        )
+        for key, kind in types.items()
+    ]
+    joined = pl.concat_list(entries).list.drop_nulls()
+    return (
+        pl.when(joined.list.len() == 0)
+        .then(pl.lit("{}"))
+        .otherwise(
+            pl.concat_str(pl.lit("{\n"), joined.list.join(",\n"), pl.lit("\n" + " " * indent + "}"))
+        )
+    )
+
+
+def _reason(rule: str, types: dict[str, ValueType]) -> pl.Expr:
+    p12, p14 = " " * 12, " " * 14
+    return pl.concat_str(
+        pl.lit(f'{p12}{{\n{p14}"rule": "{rule}",\n{p14}"ok": '),
+        _flag(pl.col(f"{rule}:ok")),
+        pl.lit(f',\n{p14}"detail": '),
+        js(pl.col(f"{rule}:detail")),
+        pl.lit(f',\n{p14}"code": '),
+        js(pl.col(f"{rule}:code")),
+        pl.lit(f',\n{p14}"values": '),
+        _values(rule, types, 14),
+        pl.lit(f"\n{p12}}}"),
+    )
+
+
+def _adjustments(decided: Decided, i: int) -> pl.Expr:
+    """The ``adjustments`` list of each outcome (rendered by ``json.dumps``: they are few)."""
+    texts: dict[int, str] = {}
+    for line, found in decided.adjustments[i].items():
+        blocks = []
+        for a in found:
+            item = {
+                "rule": a.rule,
+                "detail": a.detail,
+                "amount": str(a.amount),
+                "limit": a.limit,
+                "code": a.code,
+                "values": a.values,
+            }
+            dumped = json.dumps(item, indent=2, ensure_ascii=False)
+            blocks.append("\n".join(" " * 12 + part for part in dumped.split("\n")))
+        texts[line] = "[\n" + ",\n".join(blocks) + "\n" + " " * 10 + "]"
+    return lookup(pl.col("line"), texts, "[]", pl.String).alias("adjustments")
+
+
+def _outcome(decided: Decided, i: int, frame: pl.DataFrame) -> pl.Series:
+    """Each row's outcome of agreement ``i`` as a JSON block (indent 8)."""
+    c = decided.plan.compiled[i]
+    env = decided.envs[i]
+    reasons = reason_columns(c, env)
+    rendered = (
+        render(frame, c, env)
+        .with_columns(outcome_view(frame))
+        .with_columns(_adjustments(decided, i))
+    )
+    p8, p10 = " " * 8, " " * 10
+    block = pl.concat_str(
+        pl.lit(f'{p8}{{\n{p10}"agreement": {json.dumps(c.id)},\n{p10}"qualifies": '),
+        _flag(pl.col("o:qualifies")),
+        pl.lit(f',\n{p10}"qualifying_hours": '),
+        js(pl.col("o:hours")),
+        pl.lit(f',\n{p10}"amount": '),
+        js(pl.col("o:amount")),
+        pl.lit(f',\n{p10}"reasons": [\n'),
+        pl.concat_str(
+            [_reason(rule, {k: v.type for k, v in reasons[rule].values.items()}) for rule in RULES],
+            separator=",\n",
+        ),
+        pl.lit(f'\n{p10}],\n{p10}"adjustments": '),
+        pl.col("adjustments"),
+        pl.lit(f',\n{p10}"day_part": '),
+        js(pl.col("o:day_part")),
+        pl.lit(f"\n{p8}}}"),
+    )
+    return rendered.select(block.alias("b"))["b"]
+
+
+def outcome_view(frame: pl.DataFrame) -> list[pl.Series]:
+    """The outcome's own fields, as the JSON block reads them."""
+    from .._money import hundredths_text
+    from ..rules import hours
+
+    view = frame.select(
+        pl.col("qualifies").alias("o:qualifies"),
+        hours.text().alias("o:hours"),
+        hundredths_text(pl.col("amount")).alias("o:amount"),
+        pl.col("day_part").alias("o:day_part"),
+    )
+    return list(view.iter_columns())
+
+
+def _row_blocks(decided: Decided, claims: bool) -> Any:
+    rows = row_columns(decided)
+    outcomes = [o.sort("line") for o in decided.outcomes]
+    p4, p6 = " " * 4, " " * 6
+    for start in range(0, rows.height, BATCH):
+        part = rows.slice(start, BATCH)
+        blocks = [_outcome(decided, i, o.slice(start, BATCH)) for i, o in enumerate(outcomes)]
+        part = part.with_columns(
+            pl.DataFrame([b.rename(f"o{i}") for i, b in enumerate(blocks)])
+            .select(pl.concat_str(pl.all(), separator=",\n").alias("#o"))
+            .to_series()
+        )
+        tail = pl.lit(f"\n{p6}]")
+        if claims:
+            given = pl.col("paid").is_not_null()
+            tail = pl.concat_str(
+                tail,
+                pl.lit(f',\n{p6}"paid": '),
+                js(pl.col("paid")),
+                pl.lit(f',\n{p6}"difference": '),
+                js(pl.when(given).then(pl.col("difference"))),
+            )
+        block = pl.concat_str(
+            pl.lit(f'{p4}{{\n{p6}"line": '),
+            pl.col("line").cast(pl.String),
+            pl.lit(f',\n{p6}"employee_id": '),
+            js(pl.col("employee_id")),
+            pl.lit(f',\n{p6}"classification": '),
+            js(pl.col("classification")),
+            pl.lit(f',\n{p6}"status": '),
+            js(pl.col("status")),
+            pl.lit(f',\n{p6}"start": '),
+            _time(pl.col("start")),
+            pl.lit(f',\n{p6}"end": '),
+            _time(pl.col("end")),
+            pl.lit(f',\n{p6}"hours": '),
+            js(pl.col("hours")),
+            pl.lit(f',\n{p6}"amount": '),
+            js(pl.col("amount")),
+            pl.lit(f',\n{p6}"outcomes": [\n'),
+            pl.col("#o"),
+            tail,
+            pl.lit(f"\n{p4}}}"),
+        )
+        yield part.select(block.alias("b"))["b"]
+
+
+def _error_blocks(decided: Decided) -> Any:
+    p4, p6 = " " * 4, " " * 6
+    errors = decided.errors
+    for start in range(0, errors.height, BATCH):
+        part = errors.slice(start, BATCH)
+        yield part.select(
+            pl.concat_str(
+                pl.lit(f'{p4}{{\n{p6}"line": '),
+                pl.col("line").cast(pl.String),
+                pl.lit(f',\n{p6}"field": '),
+                js(pl.col("field")),
+                pl.lit(f',\n{p6}"message": '),
+                js(pl.col("message")),
+                pl.lit(f',\n{p6}"employee_id": '),
+                js(pl.col("employee_id")),
+                pl.lit(f"\n{p4}}}"),
+            ).alias("b")
+        )["b"]
