@@ -1,4 +1,4 @@
-"""Generate a realistic, seeded shifts CSV file (SPEC section 4) for the benchmark.
+"""Generate a realistic, seeded shifts file (SPEC section 4) for the benchmark.
 
     python benchmarks/generate.py --rows 1000000 --seed 7 -o benchmarks/data/shifts.csv
 
@@ -25,17 +25,30 @@ What the file looks like:
   decimals, empty for about 15% of rows.
 - Rows are ordered by start, then employee, as a timecard export by date would be.
 
-The same ``--rows``, ``--seed`` and range give the same file, byte for byte.
+The same ``--rows``, ``--seed`` and range give the same file, byte for byte, and the same
+rows in every output form:
+
+- CSV (the default): a header row, values quoted only where needed, lines ending in LF;
+  ``--crlf`` ends them in CRLF, ``--quote-all`` quotes every value (``csv.QUOTE_ALL``);
+- JSON Lines (``--format jsonl``, or an output ending in ``.jsonl``): one object a row,
+  keys in column order, every value a JSON string except ``fte`` (a number, as the CSV
+  writes it: ``0.75``, ``1.0``), ``unpaid_break_minutes`` (an integer) and ``extra``
+  (``true``/``false``); an empty value (``paid``) is left out.
+
+    python benchmarks/generate.py --rows 100000 --crlf -o shifts-crlf.csv
+    python benchmarks/generate.py --rows 100000 -o shifts.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
 import time
 from array import array
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -306,41 +319,92 @@ def generate(
     return cols, employees
 
 
-def write_csv(path: Path, cols: Columns, employees: list[tuple[str, ...]]) -> None:
-    """Write the rows ordered by start, then employee, with a header row."""
+def records(cols: Columns, employees: list[tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
+    """The rows as text, in the order of ``COLUMNS``, ordered by start, then employee."""
     clock = Clock(TIMEZONE)
     n = len(cols)
     shift = max(1, len(employees)).bit_length()
     keys = sorted(range(n), key=lambda i: (cols.start[i] << shift) | cols.employee[i])
+    for i in keys:
+        emp_id, classification, employment, fte, location, unit = employees[cols.employee[i]]
+        style = cols.style[i]
+        paid = cols.paid[i]
+        yield (
+            emp_id,
+            classification,
+            employment,
+            location,
+            unit,
+            fte,
+            clock.text(cols.start[i], style),
+            clock.text(cols.end[i], style),
+            "true" if cols.extra[i] else "false",
+            STATUSES[cols.status[i]],
+            "30" if cols.brk[i] else "0",
+            "" if paid < 0 else f"{paid // 100}.{paid % 100:02d}",
+        )
+
+
+def _blocks(rows: Iterable[tuple[str, ...]], size: int = 50_000) -> Iterator[list[tuple[str, ...]]]:
+    block: list[tuple[str, ...]] = []
+    for row in rows:
+        block.append(row)
+        if len(block) >= size:
+            yield block
+            block = []
+    yield block
+
+
+def write_csv(
+    path: Path,
+    cols: Columns,
+    employees: list[tuple[str, ...]],
+    *,
+    crlf: bool = False,
+    quote_all: bool = False,
+) -> None:
+    """Write the rows with a header row; lines end with LF (or CRLF), values are quoted
+    only where needed (or all of them, ``csv.QUOTE_ALL``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv.writer(
+            handle,
+            lineterminator="\r\n" if crlf else "\n",
+            quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        )
         writer.writerow(COLUMNS)
-        block: list[tuple[str, ...]] = []
-        for i in keys:
-            emp_id, classification, employment, fte, location, unit = employees[cols.employee[i]]
-            style = cols.style[i]
-            paid = cols.paid[i]
-            block.append(
-                (
-                    emp_id,
-                    classification,
-                    employment,
-                    location,
-                    unit,
-                    fte,
-                    clock.text(cols.start[i], style),
-                    clock.text(cols.end[i], style),
-                    "true" if cols.extra[i] else "false",
-                    STATUSES[cols.status[i]],
-                    "30" if cols.brk[i] else "0",
-                    "" if paid < 0 else f"{paid // 100}.{paid % 100:02d}",
-                )
-            )
-            if len(block) >= 50_000:
-                writer.writerows(block)
-                block.clear()
-        writer.writerows(block)
+        for block in _blocks(records(cols, employees)):
+            writer.writerows(block)
+
+
+def json_line(row: tuple[str, ...]) -> str:
+    """One row as a JSON object, keys in the order of ``COLUMNS``: text values as JSON
+    strings, except ``fte`` (a JSON number, written as in the CSV: ``0.75``, ``1.0``),
+    ``unpaid_break_minutes`` (an integer) and ``extra`` (``true``/``false``); empty values
+    are left out."""
+    parts = []
+    for column, text in zip(COLUMNS, row, strict=True):
+        if text == "":
+            continue
+        if column in ("fte", "unpaid_break_minutes"):
+            value = text  # already a JSON number: 0.75, 1.0, 30
+        elif column == "extra":
+            value = "true" if text == "true" else "false"
+        else:
+            value = json.dumps(text, ensure_ascii=False)
+        parts.append(f'"{column}": {value}')
+    return "{" + ", ".join(parts) + "}"
+
+
+def write_jsonl(
+    path: Path, cols: Columns, employees: list[tuple[str, ...]], *, crlf: bool = False
+) -> None:
+    """Write the rows as JSON Lines (one object a line, no header)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    end = "\r\n" if crlf else "\n"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        for block in _blocks(records(cols, employees)):
+            handle.write("".join(json_line(row) + end for row in block))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -356,13 +420,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--days", type=int, default=DEFAULT_DAYS, help="length of the range in days (182)"
     )
-    parser.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "jsonl"),
+        help="csv (a header row, then one record a row) or jsonl (JSON Lines: one object "
+        "a row); default: jsonl if the output ends in .jsonl, else csv",
+    )
+    parser.add_argument("--crlf", action="store_true", help="end lines with CRLF, not LF")
+    parser.add_argument(
+        "--quote-all", action="store_true", help="CSV: quote every value (csv.QUOTE_ALL)"
+    )
     args = parser.parse_args(argv)
     if args.rows < 0:
         parser.error("--rows must be >= 0")
+    fmt = args.format or ("jsonl" if args.output.suffix.lower() == ".jsonl" else "csv")
+    if fmt == "jsonl" and args.quote_all:
+        parser.error("--quote-all is for CSV output")
     began = time.perf_counter()
     cols, employees = generate(args.rows, args.seed, args.first_day, args.days)
-    write_csv(args.output, cols, employees)
+    if fmt == "jsonl":
+        write_jsonl(args.output, cols, employees, crlf=args.crlf)
+    else:
+        write_csv(args.output, cols, employees, crlf=args.crlf, quote_all=args.quote_all)
     took = time.perf_counter() - began
     print(
         f"wrote {len(cols):,} rows of {len(employees):,} employees to {args.output} "

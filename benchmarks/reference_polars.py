@@ -6,23 +6,34 @@
 It knows the four benchmark agreements by name (the file's stem: ``tiers``, ``hourly``,
 ``prorate``, ``beyond-fte``): the shape of each one's terms is written out below as plain
 polars expressions; only their parameters (windows, amounts, classifications, ...) are
-read from the TOML file. It computes what SPEC sections 1, 2 and 5 say for every row:
+read from the TOML file. It decides every row as the engine's rules do
+(docs/concepts/rules.md):
 
 - times: a naive time is local wall time in the agreement's zone and must exist and be
   unambiguous (``replace_time_zone(..., ambiguous="raise", non_existent="raise")``); a time
   with an offset or ``Z`` is an exact instant. Everything is measured in UTC epoch seconds;
   intervals are half-open.
 - net hours = elapsed seconds between the two instants - unpaid break, kept as exact
-  integers (or exact fractions) until the one rounding SPEC asks for.
+  integers (or exact fractions) until the one rounding the rules ask for.
 - money is integer cents, rounded half-up once per row; never a float.
+- every rule is decided for every row, in the engine's order (``RULES``), even after one
+  failed; a rule the agreement gives nothing to check passes.
 
-It writes ``line,hours,qualifying_hours,amount,qualifies`` (``line`` is the physical line of
-the CSV file, the header being line 1; hours with two decimals) and prints the totals.
+It writes one record per row, in line order: ``line,employee_id,hours,amount,qualifies,
+failed``, in the text formats of the engine's CSV report (``incentives check --format
+csv``): hours and amounts with two decimals, ``qualifies`` the agreement's id when the
+shift qualifies (else empty), ``failed`` the ``agreement_id:rule`` of every failed rule,
+in rule order, joined by ``;`` (empty when none failed). It prints the totals.
+
+Input: a CSV file with a header row (any line ending, quoted cells or not; ``line`` is the
+physical line, the header being line 1, so line = record index + 2) or a JSON Lines file
+(``.jsonl``, one object a line; line = record index + 1), read with ``pl.read_csv`` /
+``pl.read_ndjson`` as text columns.
 
 It is a reference for well-formed files such as ``generate.py`` writes: a row it cannot
-handle the way SPEC says (a missing value, a bad or non-existent time, overlapping shifts,
-a shift of 24 hours or more) stops it with a message instead of being reported as an
-error row, and it assumes no quoted value spans lines (so line = record index + 2).
+handle the way the rules say (a missing value, a bad or non-existent time, overlapping
+shifts, a shift of 24 hours or more) stops it with a message instead of being reported as
+an error row, and it assumes no quoted value spans lines and no line is blank.
 """
 
 from __future__ import annotations
@@ -41,8 +52,37 @@ import polars as pl
 
 Terms = dict[str, Any]
 
-KEYS = ["employee", "week", "s0", "line"]
-"""Per employee and workweek, in order of start, ties by line."""
+RULES = (
+    "status",
+    "classification",
+    "employer",
+    "employment_status",
+    "location",
+    "unit",
+    "approval",
+    "extra",
+    "window",
+    "attendance",
+    "min_hours",
+    "payout",
+)
+"""Every rule, in the order the engine lists them (its ``failed`` column)."""
+
+COLUMNS = (
+    "employee_id",
+    "classification",
+    "employment_status",
+    "location",
+    "unit",
+    "fte",
+    "start",
+    "end",
+    "extra",
+    "status",
+    "unpaid_break_minutes",
+    "paid",
+)
+"""The columns of a shifts file this reference reads (all as text)."""
 
 US_PER_S = 1_000_000
 TRUE_WORDS = ["true", "yes", "y", "1"]
@@ -174,16 +214,32 @@ def check_workweek(terms: Terms) -> None:
 # ---------------------------------------------------------------- reading the shifts
 
 
-def read_rows(path: Path, tz: str) -> pl.DataFrame:
-    """The shifts file with the columns every agreement uses, checked (see module doc)."""
-    raw = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    raw = raw.rename({c: c.lstrip("\ufeff").strip() for c in raw.columns})
+def read_file(path: Path, input_format: str | None = None) -> pl.DataFrame:
+    """The shifts file as text columns with its ``line`` numbers: CSV (a header row; any
+    line ending) or JSON Lines (``.jsonl``, or ``input_format="jsonl"``)."""
+    jsonl = input_format == "jsonl" or (
+        input_format is None and path.suffix.lower() in (".jsonl", ".ndjson")
+    )
+    if jsonl:
+        # numbers and booleans become their text ("0.75", "30", "true"); missing keys null
+        raw = pl.read_ndjson(path, schema=dict.fromkeys(COLUMNS, pl.String))
+        return raw.with_row_index("line", offset=1)
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    old_mac = b"\r" in head and b"\r\n" not in head  # lines end with a lone CR
+    raw = pl.read_csv(path, infer_schema=False, encoding="utf8", eol_char="\r" if old_mac else "\n")
+    raw = raw.rename({c: c.lstrip("\ufeff").strip().lower() for c in raw.columns})
     for required in ("employee_id", "classification", "start", "end"):
         if required not in raw.columns:
             raise ReferenceError(f"{path}: no {required} column")
-    optional = ("status", "extra", "unpaid_break_minutes", "fte", "employment_status", "unit")
-    raw = raw.with_columns(pl.lit(None, pl.String).alias(c) for c in optional if c not in raw)
-    df = raw.with_row_index("line", offset=2).select(
+    raw = raw.with_columns(pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw)
+    return raw.with_row_index("line", offset=2)
+
+
+def read_rows(path: Path, tz: str, input_format: str | None = None) -> pl.DataFrame:
+    """The shifts file with the columns every agreement uses, checked (see module doc)."""
+    raw = read_file(path, input_format)
+    df = raw.select(
         pl.col("line").cast(pl.Int64),
         pl.col("employee_id").str.strip_chars().alias("employee"),
         pl.col("classification"),
@@ -302,20 +358,35 @@ def hours_text(centi: pl.Expr) -> pl.Expr:
 
 
 # ---------------------------------------------------------------- the four agreements
-# Each returns the frame with: qual_num / qual_den (qualifying seconds as an exact fraction),
-# qualifies (every rule passed), amount (cents, after limits).
+# Each one says, per rule it has something to check, whether the row passes (the others
+# pass), its qualifying hours qual_num / qual_den seconds, and what it would pay before
+# limits; decided() makes the rest: the payout rule, qualifies, amount and failed.
 
 
 def decided(
-    df: pl.DataFrame, num: pl.Expr, den: pl.Expr | int, rules: pl.Expr, pay: pl.Expr
+    df: pl.DataFrame,
+    num: pl.Expr,
+    den: pl.Expr | int,
+    checks: dict[str, pl.Expr],
+    pay: pl.Expr,
 ) -> pl.DataFrame:
-    """The columns every agreement gives: qualifying hours (num / den seconds), whether
-    the shift qualifies (every rule passed and the payout is above zero), its amount."""
-    return df.with_columns(
+    """The columns every agreement gives: ``ok_<rule>`` for every rule, the qualifying
+    hours (``qual_num`` / ``qual_den`` seconds), ``qualifies`` (every rule passed) and
+    ``amount`` (cents, before limits). Rule ``payout`` fails only when every other rule
+    passed and nothing pays."""
+    unknown = set(checks) - set(RULES[:-1])
+    assert not unknown, f"not rules: {sorted(unknown)}"
+    df = df.with_columns(
+        *(checks.get(rule, pl.lit(True)).alias(f"ok_{rule}") for rule in RULES[:-1]),
         num.alias("qual_num"),
         (den if isinstance(den, pl.Expr) else pl.lit(den, pl.Int64)).alias("qual_den"),
-        (rules & (pay > 0)).alias("qualifies"),
-    ).with_columns(pl.when("qualifies").then(pay).otherwise(0).alias("amount"))
+        pay.alias("pay"),
+    )
+    others_pass = pl.all_horizontal(pl.col(f"ok_{rule}") for rule in RULES[:-1])
+    return df.with_columns(
+        (~others_pass | (pl.col("pay") > 0)).alias("ok_payout"),
+        (others_pass & (pl.col("pay") > 0)).alias("qualifies"),
+    ).with_columns(pl.when("qualifies").then("pay").otherwise(0).alias("amount"))
 
 
 def tiers_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
@@ -326,18 +397,18 @@ def tiers_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
     only(terms, "extra", {"flag"})
     require(not terms.get("attendance", {}).get("forfeit_on"), "attendance.forfeit_on is empty")
     require(not terms.get("limits"), "there are no limits")
-    # starts_within: all net hours qualify if the start is inside a window, none otherwise
-    inside = pl.when(starts_within(terms)).then(pl.col("net")).otherwise(0)
-    num, den = rounded(inside, 1, terms.get("hours_rounding", "exact"))
+    # starts_within: all net hours qualify (a shift outside the window keeps them, and
+    # fails rule window)
+    num, den = rounded(pl.col("net"), 1, terms.get("hours_rounding", "exact"))
     pay = tier_cents(num, den, one_payout(terms, "tiers")["tiers"])
-    rules = (
-        pl.col("worked")
-        & matches_any(pl.col("classification"), elig["classifications"])
-        & extra_flag(df)
-        & starts_within(terms)
-        & min_hours_ok(num, den, terms)
-    )
-    return decided(df, num, den, rules, pay)
+    checks = {
+        "status": pl.col("worked"),
+        "classification": matches_any(pl.col("classification"), elig["classifications"]),
+        "extra": extra_flag(df),
+        "window": starts_within(terms),
+        "min_hours": min_hours_ok(num, den, terms),
+    }
+    return decided(df, num, den, checks, pay)
 
 
 def hourly_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
@@ -349,18 +420,17 @@ def hourly_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
     require(not terms.get("attendance", {}).get("forfeit_on"), "attendance.forfeit_on is empty")
     require(not terms.get("limits"), "there are no limits")
     rate = cents(one_payout(terms, "per_hour")["per_hour"], "payout[0].per_hour")
-    inside = pl.when(starts_within(terms)).then(pl.col("net")).otherwise(0)
-    num, den = rounded(inside, 1, terms.get("hours_rounding", "exact"))
+    num, den = rounded(pl.col("net"), 1, terms.get("hours_rounding", "exact"))
     pay = half_up(num * rate, den * 3600)
-    rules = (
-        pl.col("worked")
-        & matches_any(pl.col("classification"), elig["classifications"])
-        & globs_any(pl.col("unit"), elig.get("units", []))
-        & extra_flag(df)
-        & starts_within(terms)
-        & min_hours_ok(num, den, terms)
-    )
-    return decided(df, num, den, rules, pay)
+    checks = {
+        "status": pl.col("worked"),
+        "classification": matches_any(pl.col("classification"), elig["classifications"]),
+        "unit": globs_any(pl.col("unit"), elig.get("units", [])),
+        "extra": extra_flag(df),
+        "window": starts_within(terms),
+        "min_hours": min_hours_ok(num, den, terms),
+    }
+    return decided(df, num, den, checks, pay)
 
 
 def prorate_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
@@ -387,20 +457,20 @@ def prorate_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
         if statuses
         else pl.lit(True)
     )
-    rules = (
-        pl.col("worked")
-        & matches_any(pl.col("classification"), elig["classifications"])
-        & status_ok
-        & extra_flag(df)
-        & (pl.col("inside") > 0)
-        & min_hours_ok(num, den, terms)
-    )
-    return decided(df, num, den, rules, pay)
+    checks = {
+        "status": pl.col("worked"),
+        "classification": matches_any(pl.col("classification"), elig["classifications"]),
+        "employment_status": status_ok,
+        "extra": extra_flag(df),
+        "window": pl.col("inside") > 0,
+        "min_hours": min_hours_ok(num, den, terms),
+    }
+    return decided(df, num, den, checks, pay)
 
 
 def beyond_fte_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
-    """Tiers on the hours past max(FTE x 40, 24) in the workweek; sick forfeits the week;
-    at most N shifts and $X paid per employee and workweek."""
+    """Tiers on the hours past max(FTE x 40, 24) in the workweek; a sick call forfeits
+    the week; at most N shifts and $X paid per employee and workweek."""
     check_workweek(terms)
     elig, extra = terms["eligibility"], terms["extra"]
     attendance, limits = terms.get("attendance", {}), terms.get("limits", {})
@@ -419,23 +489,24 @@ def beyond_fte_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
     if bad.height:
         raise ReferenceError(f"lines {bad['line'].head(5).to_list()}: fte is missing")
     forfeit = [norm_text(s) for s in attendance.get("forfeit_on", [])]
+    worked_us = pl.when("worked").then("net_us").otherwise(0)
+    is_forfeit = pl.col("status").is_in(forfeit).cast(pl.Int64)
     df = df.with_columns(
         # micro-FTE, exact from the written decimal
         (pl.col("fte").cast(pl.Decimal(20, 6)) * US_PER_S).cast(pl.Int64).alias("fte_u"),
         (pl.col("net") * US_PER_S).alias("net_us"),
     ).with_columns(
         pl.max_horizontal(pl.col("fte_u") * per_fte_us, pl.lit(minimum_us)).alias("threshold"),
-        # net hours of the worked rows before this one in the employee's workweek
-        (
-            pl.when("worked").then("net_us").otherwise(0).cum_sum().over(["employee", "week"])
-            - pl.when("worked").then("net_us").otherwise(0)
-        ).alias("before"),
-        pl.col("status").is_in(forfeit).any().over(["employee", "week"]).alias("forfeited"),
+        # net hours of the worked rows before this one in the employee's workweek (the
+        # frame is in order of employee, start, line)
+        (worked_us.cum_sum().over(["employee", "week"]) - worked_us).alias("before"),
+        # forfeiting absences of the employee's workweek other than this row
+        (is_forfeit.sum().over(["employee", "week"]) - is_forfeit).alias("forfeits"),
     )
-    # only the part of the shift after the threshold is reached qualifies
-    # (of a worked row whose start is inside a window: absences have no hours beyond FTE)
+    # only the part of a worked shift after the threshold is reached qualifies, whether or
+    # not it starts inside a window (an absence has no hours beyond the threshold)
     num = (
-        pl.when(pl.col("worked") & starts_within(terms))
+        pl.when("worked")
         .then(
             pl.min_horizontal(
                 pl.col("net_us"),
@@ -446,15 +517,15 @@ def beyond_fte_agreement(df: pl.DataFrame, terms: Terms) -> pl.DataFrame:
     )
     num, den = rounded(num, US_PER_S, terms.get("hours_rounding", "exact"))
     pay = tier_cents(num, den, one_payout(terms, "tiers")["tiers"])
-    rules = (
-        pl.col("worked")
-        & matches_any(pl.col("classification"), elig["classifications"])
-        & (num > 0)
-        & starts_within(terms)
-        & ~pl.col("forfeited")
-        & min_hours_ok(num, den, terms)
-    )
-    df = decided(df, num, den, rules, pay)
+    checks = {
+        "status": pl.col("worked"),
+        "classification": matches_any(pl.col("classification"), elig["classifications"]),
+        "extra": pl.col("worked") & (num > 0),
+        "window": starts_within(terms),
+        "attendance": pl.col("forfeits") == 0,
+        "min_hours": min_hours_ok(num, den, terms),
+    }
+    df = decided(df, num, den, checks, pay)
     return apply_week_limits(df, limits)
 
 
@@ -462,7 +533,8 @@ def apply_week_limits(df: pl.DataFrame, limits: dict[str, Any]) -> pl.DataFrame:
     """Per shift, then shifts per workweek, then amount per workweek, one shift at a time
     in order of start. With positive amounts a_1, a_2, ... of an employee's week, shift r
     pays min(a_r, cap - (a_1 + ... + a_{r-1})) if r <= max_shifts, else 0: until the cap
-    is reached every earlier shift was paid in full (and counted), after it nothing is."""
+    is reached every earlier shift was paid in full (and counted), after it nothing is.
+    A shift cut to 0.00 still qualifies."""
     unknown = set(limits) - {
         "max_amount_per_shift",
         "max_shifts_per_workweek",
@@ -494,8 +566,16 @@ AGREEMENTS: dict[str, Callable[[pl.DataFrame, Terms], pl.DataFrame]] = {
 }
 
 
-def compute(shifts: Path, agreement: Path, name: str | None = None) -> pl.DataFrame:
-    """Rows in line order: line, hours, qualifying_hours, amount (text), qualifies, cents."""
+def given(text: pl.Expr) -> pl.Expr:
+    """An empty text as an empty cell (null), as the engine's CSV writes it."""
+    return pl.when(text != "").then(text)
+
+
+def compute(
+    shifts: Path, agreement: Path, name: str | None = None, input_format: str | None = None
+) -> pl.DataFrame:
+    """Rows in line order: line, employee_id, hours, amount, qualifies, failed (the text
+    of the engine's CSV report) and cents (the amount)."""
     with agreement.open("rb") as handle:
         terms = tomllib.load(handle, parse_float=Decimal)
     key = name or agreement.stem
@@ -504,38 +584,52 @@ def compute(shifts: Path, agreement: Path, name: str | None = None) -> pl.DataFr
     require(not terms.get("amendments"), "there are no amendments")
     require(not terms.get("periods"), "there are no day-parts")
     check_workweek(terms)
-    df = read_rows(shifts, str(terms["timezone"]))
+    agreement_id = str(terms["id"])
+    df = read_rows(shifts, str(terms["timezone"]), input_format)
     df = AGREEMENTS[key](df, terms)
+    failed = pl.concat_str(
+        [pl.when(~pl.col(f"ok_{rule}")).then(pl.lit(f"{agreement_id}:{rule}")) for rule in RULES],
+        separator=";",
+        ignore_nulls=True,
+    )
     return df.select(
         "line",
+        pl.col("employee"),
         hours_text(half_up(pl.col("net") * 100, 3600)).alias("hours"),
-        hours_text(half_up(pl.col("qual_num") * 100, pl.col("qual_den") * 3600)).alias(
-            "qualifying_hours"
-        ),
         hours_text(pl.col("amount")).alias("amount"),
-        pl.col("qualifies"),
+        pl.when("qualifies").then(pl.lit(agreement_id)).alias("qualifies"),
+        given(failed).alias("failed"),
         pl.col("amount").alias("cents"),
     ).sort("line")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Reference computation in plain polars.")
-    parser.add_argument("shifts", type=Path, help="shifts CSV file")
+    parser.add_argument("shifts", type=Path, help="shifts file (CSV, or JSON Lines: .jsonl)")
     parser.add_argument("-a", "--agreement", type=Path, required=True, help="agreement TOML")
     parser.add_argument("--name", choices=sorted(AGREEMENTS), help="default: the file's stem")
-    parser.add_argument("-o", "--output", type=Path, help="CSV to write (line,...,amount)")
+    parser.add_argument(
+        "--input-format",
+        choices=["csv", "jsonl"],
+        help="format of the shifts file (default: jsonl for .jsonl/.ndjson, else csv)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="CSV to write (line,employee_id,...,failed)"
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     try:
-        result = compute(args.shifts, args.agreement, args.name)
-    except (ReferenceError, pl.exceptions.ComputeError) as exc:
+        result = compute(args.shifts, args.agreement, args.name, args.input_format)
+    except (ReferenceError, pl.exceptions.PolarsError) as exc:
         print(f"reference_polars: {exc}", file=sys.stderr)
         return 2
     if args.output is not None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        result.drop("cents").write_csv(args.output)
+        result.drop("cents").rename({"employee": "employee_id"}).write_csv(
+            args.output, line_terminator="\n"
+        )
     total = int(result["cents"].sum())
-    qualifying = int(result["qualifies"].sum())
+    qualifying = int(result["qualifies"].is_not_null().sum())
     took = time.perf_counter() - began
     print(
         f"rows {result.height}  qualifying {qualifying}  "

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -146,6 +145,8 @@ class Decided:
     adjustments: tuple[dict[int, list[limits.Adjusted]], ...]
     errors: pl.DataFrame
     envs: tuple[Env, ...] = field(repr=False)
+    memo: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    """What the report makes of the frame once (its row columns)."""
 
 
 def as_batch(shifts: Any) -> ShiftBatch:
@@ -248,28 +249,31 @@ def _settle(
     amounts = [frame["amount"].to_list() for frame in chosen]
     qualifies = [frame["qualifies"].to_list() for frame in chosen]
     ids = [c.id for c in compiled]
+    limiters = [
+        limits.Limiter(c) if needs else None for c, needs in zip(compiled, limited, strict=True)
+    ]
+    stacks = sum(exclusive) >= 2
     final: list[dict[int, int]] = [{} for _ in compiled]
     paid: list[limits.Paid] = []
     employee: str | None = None
+    agreements = range(len(compiled))
     for n, (line, who) in enumerate(walked.iter_rows()):
         if who != employee:
             employee, paid = who, [limits.Paid() for _ in compiled]
-        decisions = [
-            limits.Decision(Decimal(amounts[i][n]).scaleb(-2), qualifies[i][n])
-            for i in range(len(compiled))
-        ]
-        for i, d in enumerate(decisions):
-            at = periods[i]
-            if d.qualifies and at is not None:
-                limits.apply(compiled[i], at[n], d, paid[i])
-        stacking.stack(ids, exclusive, decisions)
-        for i, d in enumerate(decisions):
-            at = periods[i]
+        decisions = [limits.Decision(amounts[i][n], qualifies[i][n]) for i in agreements]
+        for i in agreements:
+            limiter, at = limiters[i], periods[i]
+            if limiter is not None and at is not None and decisions[i].qualifies:
+                limiter.apply(at[n], decisions[i], paid[i])
+        if stacks:
+            stacking.stack(ids, exclusive, decisions)
+        for i in agreements:
+            d, at = decisions[i], periods[i]
             if at is not None:
                 limits.record(at[n], d, paid[i])
             if d.adjustments:
                 adjustments[i][line] = d.adjustments
-                final[i][line] = int(d.amount * 100)
+                final[i][line] = d.amount
     settled = []
     for outcome, changed in zip(outcomes, final, strict=True):
         if changed:

@@ -67,7 +67,7 @@ def value_types(c: Compiled, env: Env) -> dict[str, dict[str, ValueType]]:
 def render(outcome: pl.DataFrame, c: Compiled, env: Env) -> pl.DataFrame:
     """The reasons of the rows of ``outcome``: ``line`` and, per rule, ``<rule>:ok``,
     ``<rule>:code``, ``<rule>:detail`` and ``<rule>:v:<key>`` for each value."""
-    frame = extra.threshold_columns(outcome, c)
+    frame = attendance.absences(extra.threshold_columns(outcome, c), c, env)
     columns: list[pl.Expr] = [pl.col("line")]
     for rule, reason in reason_columns(c, env).items():
         columns += [
@@ -75,5 +75,10 @@ def render(outcome: pl.DataFrame, c: Compiled, env: Env) -> pl.DataFrame:
             reason.code.alias(f"{rule}:code"),
             reason.detail.alias(f"{rule}:detail"),
         ]
-        columns += [v.expr.alias(f"{rule}:v:{key}") for key, v in reason.values.items()]
+        for key, v in reason.values.items():
+            columns.append(v.expr.alias(f"{rule}:v:{key}"))
+            if v.items is not None:
+                columns += [item.alias(f"{rule}:v:{key}:{n}") for n, item in enumerate(v.items)]
+            if v.where is not None:
+                columns.append(v.where.alias(f"{rule}:v:{key}:where"))
     return frame.select(columns)

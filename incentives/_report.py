@@ -180,7 +180,7 @@ class AgreementSummary(_Model):
     amendments_applied: list[AmendmentApplied]
 
 
-_LAZY = ("rows", "errors")
+_LAZY = ("rows", "errors", "totals")
 
 
 class Report(_Model):
@@ -199,9 +199,8 @@ class Report(_Model):
 
     @classmethod
     def of(cls, decided: Decided) -> Report:
-        """The report of what the engine decided (``rows`` and ``errors`` built on demand)."""
-        from ._table import totals
-
+        """The report of what the engine decided (``rows``, ``errors`` and ``totals``
+        made when first read)."""
         plan = decided.plan
         summaries = [
             AgreementSummary(
@@ -219,7 +218,6 @@ class Report(_Model):
             "timezone": plan.report_tz.key,
             "tzdata": _time.TZDATA_VERSION,
             "claims": decided.claims,
-            "totals": totals(decided),
         }
         report = cls.model_construct(**fields)
         for name in _LAZY:
@@ -227,22 +225,28 @@ class Report(_Model):
         object.__setattr__(report, "__pydantic_private__", {"_decided": decided})
         return report
 
-    def _materialize(self) -> None:
-        if all(name in self.__dict__ for name in _LAZY):
+    def _materialize(self, names: tuple[str, ...] = _LAZY) -> None:
+        missing = [name for name in names if name not in self.__dict__]
+        if not missing:
             return
-        from ._table import built
+        from ._table import built, errors_of, totals
 
         decided = self._decided
         assert decided is not None
-        rows, errors = built(decided)
-        values = dict(self.__dict__, rows=rows, errors=errors)
-        ordered = {name: values[name] for name in type(self).model_fields}
+        values = dict(self.__dict__)
+        if "totals" in missing:
+            values["totals"] = totals(decided)
+        if "errors" in missing:
+            values["errors"] = errors_of(decided)
+        if "rows" in missing:
+            values["rows"] = built(decided)
+        ordered = {name: values[name] for name in type(self).model_fields if name in values}
         self.__dict__.clear()
         self.__dict__.update(ordered)
 
     def __getattr__(self, name: str) -> Any:
         if name in _LAZY:
-            self._materialize()
+            self._materialize((name,))
             return self.__dict__[name]
         return super().__getattr__(name)  # type: ignore[misc]
 

@@ -25,7 +25,7 @@ from . import _time
 from ._agreement import EMPLOYMENT_STATUSES, normalize_employment_status
 from ._errors import TimeError
 from ._shifts import COLUMNS, PROBLEM, TEXT, kind_column, python_value
-from ._text import blank_column, fold, norm
+from ._text import WHITESPACE, blank_column, fold, norm
 
 MAX_SHIFT_SECONDS = 24 * 3600
 EARLIEST = -2208988800  # 1900-01-01T00:00Z
@@ -202,12 +202,18 @@ def _distinct(
             pl.Series(name, [message_of.get(t) for t in listed], dtype=pl.String),
         )
     keys = pl.Series([key for key, _, _ in items], dtype=pl.String)
-    found = texts.replace_strict(
-        keys, pl.Series(values, dtype=dtype), default=None, return_dtype=dtype
-    )
-    said = texts.replace_strict(
-        keys, pl.Series(messages, dtype=pl.String), default=None, return_dtype=pl.String
-    )
+    if all(m is None for m in messages):
+        said = pl.Series(name, [None] * texts.len(), dtype=pl.String)
+    else:
+        said = texts.replace_strict(
+            keys, pl.Series(messages, dtype=pl.String), default=None, return_dtype=pl.String
+        )
+    if dtype == pl.String and all(v == t for (_, t, _), v in zip(items, values, strict=True)):
+        found = frame[name]  # every value means itself
+    else:
+        found = texts.replace_strict(
+            keys, pl.Series(values, dtype=dtype), default=None, return_dtype=dtype
+        )
     return found, said
 
 
@@ -317,6 +323,16 @@ def _time_column(
     frame: pl.DataFrame, name: str, tz: ZoneInfo | None, ambiguous: _time.Ambiguous
 ) -> tuple[pl.Series, pl.Series]:
     """Instants of a time column, and the message of each value that is not a time."""
+    if kind_column(name) not in frame.columns:  # text only: look each distinct text up
+        texts = frame[name]
+        given = texts.drop_nulls().unique()
+        given = given.filter(given.str.strip_chars(WHITESPACE) != "")
+        instants, messages = _times(given, tz, ambiguous)
+        found = texts.replace_strict(given, instants, default=None, return_dtype=pl.Int64)
+        if messages.null_count() == messages.len():
+            return found, pl.Series(name, [None] * texts.len(), dtype=pl.String)
+        said = texts.replace_strict(given, messages, default=None, return_dtype=pl.String)
+        return found, said
     text, kind = _raw(frame, name)
     pairs = frame.select(text.alias("t"), kind.alias("k"))
     keys = pairs.filter(~_missing(pl.col("t"), pl.col("k"))).unique()
@@ -384,6 +400,7 @@ class _Reader:
     def __init__(self, frame: pl.DataFrame) -> None:
         self.frame = frame
         self.series: dict[str, pl.Series] = {}
+        self.blanks: dict[str, list[str]] = {}
         self.checks: list[tuple[str | None, pl.Expr]] = [(None, pl.col("problem"))]
 
     def keep(self, name: str, series: pl.Series) -> pl.Expr:
@@ -392,8 +409,18 @@ class _Reader:
         return pl.col(name)
 
     def missing(self, name: str) -> pl.Expr:
+        """Whether each value of column ``name`` is missing: null, or white space only
+        (the blank texts are found among the column's distinct values)."""
         text, kind = _raw(self.frame, name)
-        return _missing(text, kind)
+        blanks = self.blanks.get(name)
+        if blanks is None:
+            distinct = self.frame[name].drop_nulls().unique()
+            if distinct.len() > SMALL * 16:  # too many to list: ask every row
+                return _missing(text, kind)
+            blanks = self.blanks[name] = [t for t in distinct.to_list() if not t.strip()]
+        if not blanks:
+            return text.is_null()
+        return text.is_null() | ((kind == TEXT) & text.is_in(blanks))
 
     def distinct(self, name: str, read: Callable[[Any], Any], dtype: Any, out: str) -> pl.Expr:
         """``read`` of column ``name`` (kept as ``out``), checked where a value is given."""
@@ -470,10 +497,13 @@ def read_rows(
         r.required(name, needed_by(name))
         if name in ("extra", "approved"):
             r.distinct(name, partial(read_flag, name=name), pl.Boolean, f"{name}*")
+        elif name not in needs and kind_column(name) not in frame.columns:
+            # Text is always a valid name; an agreement that does not filter on the
+            # column never reads it.
+            r.keep(f"{name}*", pl.Series([None] * frame.height, dtype=pl.String))
         else:
             r.distinct(name, partial(_text_of, name=name), pl.String, f"{name}*")
     r.distinct("paid", lambda v: str(read_money(v, "paid")), pl.String, "paid*")
-    r.keep("employee#", _distinct(frame, "employee_id", _employee_shown, pl.String)[0])
     return _split(r)
 
 
@@ -494,11 +524,13 @@ def _split(r: _Reader) -> Rows:
         where = pl.col("problem_field") if name is None else pl.lit(name)
         field = pl.when(bad).then(where).otherwise(field)
     table = table.with_columns(message.alias("!message"), field.alias("!field"))
-    errors = table.filter(pl.col("!message").is_not_null()).select(
+    refused = table.filter(pl.col("!message").is_not_null())
+    shown = _distinct(refused, "employee_id", _employee_shown, pl.String)[0]
+    errors = refused.select(
         "line",
         pl.col("!field").alias("field"),
         pl.col("!message").alias("message"),
-        pl.col("employee#").alias("employee_id"),
+        shown.alias("employee_id"),
     )
     typed = [
         "employee_id",

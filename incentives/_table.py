@@ -8,6 +8,7 @@ outcome columns of each agreement, the totals, the flat frame of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,7 @@ from ._report import (
     Totals,
     trusted,
 )
-from .rules import iso_column
+from .rules import iso_texts
 
 if TYPE_CHECKING:
     from ._engine import Decided
@@ -66,57 +67,77 @@ def row_columns(decided: Decided) -> pl.DataFrame:
     ``line``, ``employee_id``, ``classification``, ``status``, ``start``, ``end`` (ISO
     text in the report's zone), ``start_at``, ``end_at`` (instants), ``hours`` (text),
     ``cents`` (the row's amount), ``amount`` (text), ``paid`` and ``difference`` (text, or
-    null), ``paid_cents``, ``difference_cents``, ``qualifies`` and ``failed`` (lists: the
-    agreements that qualify, ``agreement:rule`` for every failed rule).
+    null), ``paid_cents``, ``difference_cents``, ``qualifying`` (whether any outcome
+    qualifies), ``qualifies`` and ``failed`` (texts: the agreements that qualify,
+    ``agreement:rule`` for every failed rule, separated by ``;``). Made once per report.
     """
+    known = decided.memo.get("rows")
+    if known is None:
+        known = decided.memo["rows"] = _row_columns(decided)
+    return known
+
+
+def _row_columns(decided: Decided) -> pl.DataFrame:
     rows = decided.rows
     ids = [c.id for c in decided.plan.compiled]
-    outcomes = decided.outcomes
-    amount = pl.sum_horizontal(*(pl.col(f"#a{i}") for i in range(len(ids)))) if ids else pl.lit(0)
-    frame = rows.with_columns(
-        *(o["amount"].alias(f"#a{i}") for i, o in enumerate(outcomes)),
-        *(o["qualifies"].alias(f"#q{i}") for i, o in enumerate(outcomes)),
+    # In line order first, with only what the report shows: the texts are made in order.
+    frame = rows.select(
+        "line", "employee_id", "classification", "status", "start", "end", "net", "paid"
+    ).with_columns(
+        *(o["amount"].alias(f"#a{i}") for i, o in enumerate(decided.outcomes)),
+        *(o["qualifies"].alias(f"#q{i}") for i, o in enumerate(decided.outcomes)),
         *(
-            _failed(o, c_id).alias(f"#f{i}")
-            for i, (o, c_id) in enumerate(zip(outcomes, ids, strict=True))
+            o[f"ok_{rule}"].alias(f"#ok{i}:{rule}")
+            for i, o in enumerate(decided.outcomes)
+            for rule in RULES
         ),
     )
+    frame = frame.sort("line")
     table = decided.plan.report_tz
     span = decided.envs[0].span if decided.envs else None
     offsets = span.offsets(table) if span is not None else _time.offsets(table, 0, 0)
-    qualifies = pl.concat_list(
-        *(pl.when(pl.col(f"#q{i}")).then(pl.lit(i_d)) for i, i_d in enumerate(ids))
-    ).list.drop_nulls()
-    failed = pl.concat_list(*(pl.col(f"#f{i}") for i in range(len(ids))))
+    amount = pl.sum_horizontal(*(pl.col(f"#a{i}") for i in range(len(ids)))) if ids else pl.lit(0)
+    qualifies = _joined(pl.when(pl.col(f"#q{i}")).then(pl.lit(i_d)) for i, i_d in enumerate(ids))
+    failed = _joined(
+        pl.when(~pl.col(f"#ok{i}:{rule}")).then(pl.lit(f"{i_d}:{rule}"))
+        for i, i_d in enumerate(ids)
+        for rule in RULES
+    )
     frame = frame.select(
         "line",
         "employee_id",
         "classification",
         "status",
-        iso_column(pl.col("start"), offsets).alias("start"),
-        iso_column(pl.col("end"), offsets).alias("end"),
+        iso_texts(frame["start"], offsets).alias("start"),
+        iso_texts(frame["end"], offsets).alias("end"),
         pl.col("start").alias("start_at"),
         pl.col("end").alias("end_at"),
         hours_text(pl.col("net")).alias("hours"),
         amount.cast(pl.Int64).alias("cents"),
         _paid_cents(decided).alias("paid_cents"),
         pl.col("paid"),
+        pl.any_horizontal(*(pl.col(f"#q{i}") for i in range(len(ids)))).alias("qualifying"),
         qualifies.alias("qualifies"),
         failed.alias("failed"),
-    ).with_columns(
+    ).with_columns((pl.col("cents") - pl.col("paid_cents")).alias("difference_cents"))
+    return frame.with_columns(
         hundredths_text(pl.col("cents")).alias("amount"),
-        (pl.col("cents") - pl.col("paid_cents")).alias("difference_cents"),
+        hundredths_text(pl.col("difference_cents")).alias("difference"),
     )
-    return frame.with_columns(hundredths_text(pl.col("difference_cents")).alias("difference")).sort(
-        "line"
-    )
+
+
+def _joined(parts: Iterable[pl.Expr]) -> pl.Expr:
+    """The given texts of ``parts`` (null ones left out), separated by ``;``."""
+    return pl.concat_str(list(parts), separator=";", ignore_nulls=True)
 
 
 def _failed(outcome: pl.DataFrame, agreement: str) -> pl.Series:
-    """``agreement:rule`` of every failed rule of an outcome, in order."""
-    listed = pl.concat_list(
-        *(pl.when(~pl.col(f"ok_{rule}")).then(pl.lit(f"{agreement}:{rule}")) for rule in RULES)
-    ).list.drop_nulls()
+    """``agreement:rule`` of every failed rule of an outcome, in order, ``;``-separated
+    (``rule`` alone without an agreement)."""
+    prefix = f"{agreement}:" if agreement else ""
+    listed = _joined(
+        pl.when(~pl.col(f"ok_{rule}")).then(pl.lit(f"{prefix}{rule}")) for rule in RULES
+    )
     return outcome.select(listed.alias("f"))["f"]
 
 
@@ -159,7 +180,7 @@ def totals(decided: Decided) -> Totals:
     by = rows.group_by("employee_id").agg(pl.col("cents").sum()).sort("employee_id")
     sums = rows.select(
         pl.col("cents").sum().alias("amount"),
-        (pl.col("qualifies").list.len() > 0).sum().alias("qualifying"),
+        pl.col("qualifying").sum().alias("qualifying"),
         pl.col("paid_cents").sum().alias("paid"),
         pl.col("difference_cents").clip(lower_bound=0).sum().alias("under"),
         (-pl.col("difference_cents").clip(upper_bound=0)).sum().alias("over"),
@@ -223,8 +244,16 @@ def adjustments_of(adjusted: list[Any]) -> list[Adjustment]:
     ]
 
 
-def built(decided: Decided) -> tuple[list[RowResult], list[RowError]]:
-    """Every evaluated row and row in error as the report's models, in line order."""
+def errors_of(decided: Decided) -> list[RowError]:
+    """Every row in error as the report's models, in line order."""
+    return [
+        trusted(RowError, line=line, field=field, message=message, employee_id=employee)
+        for line, field, message, employee in decided.errors.iter_rows()
+    ]
+
+
+def built(decided: Decided) -> list[RowResult]:
+    """Every evaluated row as the report's models, in line order."""
     rows = row_columns(decided)
     tz = decided.plan.report_tz
     per: list[list[Outcome]] = [[] for _ in range(rows.height)]
@@ -264,11 +293,7 @@ def built(decided: Decided) -> tuple[list[RowResult], list[RowError]]:
                 difference=None if paid is None else Decimal(row["difference"]),
             )
         )
-    errors = [
-        trusted(RowError, line=line, field=field, message=message, employee_id=employee)
-        for line, field, message, employee in decided.errors.iter_rows()
-    ]
-    return results, errors
+    return results
 
 
 # --------------------------------------------------------------------------- flat
@@ -280,9 +305,12 @@ def flat(decided: Decided) -> pl.DataFrame:
     frames = []
     for i, c in enumerate(decided.plan.compiled):
         outcome = outcome_columns(decided, i, reasons=False)
-        failed = _failed(decided.outcomes[i].sort("line"), "").list.eval(
-            pl.element().str.strip_prefix(":")
-        )
+        said = _failed(decided.outcomes[i].sort("line"), "")
+        failed = pl.select(
+            pl.when(said != "")
+            .then(said.str.split(";"))
+            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+        ).to_series()
         frames.append(
             rows.select(
                 "line",

@@ -887,3 +887,12 @@ def test_reasons_cover_every_rule_in_order(tmp_path: Path) -> None:
     """A smoke check that a row read from a file is decided rule by rule (SPEC 5, 8)."""
     report = check(tmp_path, HEADER + shift())
     assert [r.rule for r in row(report, 2).outcomes[0].reasons] == list(RULES_IN_ORDER)
+
+
+def test_the_white_space_the_columns_strip_is_python_s() -> None:
+    import sys
+
+    from incentives._text import WHITESPACE
+
+    every = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert every == WHITESPACE

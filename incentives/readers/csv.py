@@ -112,8 +112,10 @@ def _read_columns(data: bytes, separator: str, name: str) -> ShiftBatch | None:
         return None
     if values.height != records.height:
         return None
-    rows = pl.concat([records, values], how="horizontal").slice(1)
-    rows = rows.filter(~((pl.col("fields") == 1) & pl.col("blank")))
+    skipped = (pl.col("fields") == 1) & pl.col("blank")
+    rows = pl.concat([records.drop("text"), values], how="horizontal").slice(1)
+    if rows.select(skipped.any()).item():
+        rows = rows.filter(~skipped)
     return ShiftBatch(
         name, "csv", _batch_frame(rows, columns), frozenset(columns), "paid" in columns
     )

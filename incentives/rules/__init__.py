@@ -48,10 +48,24 @@ ValueType = Literal["text", "integer", "boolean", "texts"]
 
 @dataclass(frozen=True)
 class Value:
-    """One value a reason compared: an expression and its JSON type."""
+    """One value a reason compared: an expression and its JSON type.
+
+    A list of a fixed length may also be given as its ``items`` (one expression each),
+    present where ``where`` holds (everywhere when it is None): writers then need not
+    look into a list column.
+    """
 
     expr: pl.Expr
     type: ValueType = "text"
+    items: tuple[pl.Expr, ...] | None = None
+    where: pl.Expr | None = None
+
+    @classmethod
+    def texts(cls, items: list[pl.Expr], where: pl.Expr | None = None) -> Value:
+        """A list of texts of a fixed length, present where ``where`` holds."""
+        listed = pl.concat_list(items)
+        expr = listed if where is None else pl.when(where).then(listed)
+        return cls(expr, "texts", tuple(items), where)
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,13 @@ def offset_text(seconds: int) -> str:
     minutes, secs = divmod(rest, 60)
     text = f"{sign}{hours:02d}:{minutes:02d}"
     return text + (f":{secs:02d}" if secs else "")
+
+
+def iso_texts(instants: pl.Series, table: _time.Offsets) -> pl.Series:
+    """:func:`iso_column` of a Series, worked out once per distinct instant."""
+    keys = instants.drop_nulls().unique()
+    texts = pl.DataFrame({"t": keys}).select(iso_column(pl.col("t"), table))["t"]
+    return instants.replace_strict(keys, texts, default=None, return_dtype=pl.String)
 
 
 def iso_column(instants: pl.Expr, table: _time.Offsets) -> pl.Expr:

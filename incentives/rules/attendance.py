@@ -21,36 +21,48 @@ CODES = ("attendance.none", "attendance.kept", "attendance.forfeited")
 
 def decide(frame: pl.DataFrame, c: Compiled, env: Env) -> pl.DataFrame:
     """Adds ``ok_attendance`` and, with ``forfeit_on``, the period (``attendance.start``,
-    ``attendance.end``) and the other forfeiting absences in it (``attendance.absences``:
-    how each reads, in order of start; ``attendance.count``)."""
+    ``attendance.end``) and how many other forfeiting absences it holds
+    (``attendance.count``). How each of them reads is kept for the reasons
+    (:func:`absences`)."""
     if not c.forfeit_on:
         return frame.with_columns(ok_attendance=pl.lit(True))
     frame = c.scope(c.terms.attendance.scope).add(frame, "start", env.table, "attendance")
-    frame = frame.with_columns(pl.col("status").is_in(list(c.forfeit_on)).alias("#forfeit"))
-    keys = ["employee_id", "attendance.key"]
+    forfeits = pl.col("status").is_in(list(c.forfeit_on)).cast(pl.Int64)
+    frame = frame.with_columns(forfeits.alias("#forfeit"))
+    count = pl.col("#forfeit").sum().over(KEYS) - pl.col("#forfeit")  # the others in the period
+    frame = frame.with_columns(count.alias("attendance.count"))
     said = pl.format("{} on line {} ({})", "status", "line", env.describe(pl.col("start")))
-    found = (
-        frame.filter(pl.col("#forfeit"))
-        .select(*keys, said.alias("#said"))
-        .group_by(keys, maintain_order=True)
-        .agg(pl.col("#said").alias("#all"))
+    env.memo["attendance"] = (
+        frame.filter(pl.col("#forfeit") == 1)
+        .select(*KEYS, "line", said.alias("#said"))
+        .group_by(KEYS, maintain_order=True)
+        .agg(pl.col("line").alias("#lines"), pl.col("#said").alias("#all"))
     )
-    frame = frame.join(found, on=keys, how="left", maintain_order="left")
-    own = (pl.col("#forfeit").cast(pl.Int64).cum_sum() - 1).over(keys)
-    others = (
-        pl.when(pl.col("#forfeit"))
-        .then(
-            pl.concat_list(
-                pl.col("#all").list.slice(0, own), pl.col("#all").list.slice(own + 1, None)
-            )
-        )
-        .otherwise(pl.col("#all"))
+    return frame.with_columns((pl.col("attendance.count") == 0).alias("ok_attendance")).drop(
+        "#forfeit"
     )
-    frame = frame.with_columns(others.alias("attendance.absences"))
-    count = pl.col("attendance.absences").list.len().fill_null(0)
-    return frame.with_columns(
-        count.alias("attendance.count"), (count == 0).alias("ok_attendance")
-    ).drop("#forfeit", "#all")
+
+
+KEYS = ["employee_id", "attendance.key"]
+
+
+def absences(frame: pl.DataFrame, c: Compiled, env: Env) -> pl.DataFrame:
+    """The rows with how each other forfeiting absence of their period reads
+    (``attendance.absences``, in order of start): what :func:`reason` needs besides the
+    decided columns."""
+    if not c.forfeit_on:
+        return frame
+    found = env.memo["attendance"]
+    assert isinstance(found, pl.DataFrame)
+    named = (
+        frame.select("line", *KEYS)
+        .join(found, on=KEYS, how="inner", maintain_order="left")
+        .explode("#lines", "#all")
+        .filter(pl.col("#lines") != pl.col("line"))
+        .group_by("line", maintain_order=True)
+        .agg(pl.col("#all").alias("attendance.absences"))
+    )
+    return frame.join(named, on="line", how="left", maintain_order="left")
 
 
 def reason(c: Compiled, env: Env) -> ReasonColumns:

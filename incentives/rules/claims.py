@@ -18,8 +18,10 @@ ERRORS = {"line": pl.Int64, "field": pl.String, "message": pl.String, "employee_
 
 
 def order(rows: pl.DataFrame) -> pl.DataFrame:
-    """Rows in the order every rule across shifts reads them: employee, start, line."""
-    return rows.sort("employee_id", "start", "line")
+    """Rows in the order every rule across shifts reads them: each employee's rows
+    together (employees in order of first appearance), in order of start, ties by line."""
+    code = pl.col("employee_id").cast(pl.Categorical).to_physical()
+    return rows.sort(code, "start", "line")
 
 
 def decide(rows: pl.DataFrame, tz: ZoneInfo) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -163,7 +163,7 @@ def _listed(c: Compiled, rule: str, what: str, note: str) -> ReasonColumns:
     )
     values = {
         "value": Value(value),
-        "eligible": Value(pl.when(~ok).then(pl.lit(pl.Series([eligible]))), "texts"),
+        "eligible": Value.texts([constant(e) for e in eligible], ~ok),
     }
     return ReasonColumns(ok, code, _with_note(detail, note), values)
 
@@ -193,7 +193,7 @@ def _globbed(c: Compiled, rule: str, note: str) -> ReasonColumns:
     values = {
         "value": Value(value),
         "pattern": Value(pl.col(f"{rule}.match")),
-        "patterns": Value(pl.when(~ok).then(pl.lit(pl.Series([listed]))), "texts"),
+        "patterns": Value.texts([constant(p) for p in listed], ~ok),
     }
     return ReasonColumns(ok, code, _with_note(detail, note), values)
 

@@ -53,11 +53,114 @@ class Adjusted:
 
 @dataclass(slots=True)
 class Decision:
-    """One agreement's amount for one shift while limits and stacking act on it."""
+    """One agreement's amount for one shift (cents) while limits and stacking act on it."""
 
-    amount: Decimal
+    amount: int
     qualifies: bool
     adjustments: list[Adjusted] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Paid:
+    """What one agreement has paid one employee so far (cents)."""
+
+    week_amount: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    week_shifts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    pay_period: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    total: int = 0
+
+
+def money(cents: int) -> Decimal:
+    """Whole cents as a ``Decimal`` with two places."""
+    return Decimal(cents).scaleb(-2)
+
+
+def _already(cents: int) -> str:
+    """What was already paid, as 0.1 wrote it: ``0`` before anything, else two places."""
+    return "0" if cents == 0 else str(money(cents))
+
+
+def _removed(cents: int) -> Decimal:
+    """The adjustment's amount: minus what was removed (``-0.00`` when nothing was)."""
+    return Decimal("-0.00") if cents == 0 else money(-cents)
+
+
+class Limiter:
+    """One agreement's limits, ready to apply shift by shift."""
+
+    def __init__(self, c: Compiled) -> None:
+        limits = c.limits
+        self.note = c.source_note("limits")
+        self.per_shift = limits.max_amount_per_shift
+        self.per_shift_cents = None if self.per_shift is None else int(cents(self.per_shift) * 100)
+        self.shifts = limits.max_shifts_per_workweek
+        self.rooms = [
+            (name, int(cents(limit) * 100))
+            for name, limit in (
+                ("max_amount_per_workweek", limits.max_amount_per_workweek),
+                ("max_amount_per_pay_period", limits.max_amount_per_pay_period),
+                ("max_amount_total", limits.max_amount_total),
+            )
+            if limit is not None
+        ]
+
+    def apply(self, at: Periods, d: Decision, paid: Paid) -> None:
+        """Cuts ``d`` by the agreement's limits, in order, recording an adjustment each."""
+        if self.per_shift is not None and d.amount > self.per_shift * 100:
+            cap = money(self.per_shift_cents or 0)
+            self._cut(
+                d,
+                "max_amount_per_shift",
+                self.per_shift_cents or 0,
+                f"at most {cap} a shift",
+                {"cap": str(cap)},
+            )
+        n = self.shifts
+        if n is not None and d.amount > 0 and paid.week_shifts[at.week] >= n:
+            count = paid.week_shifts[at.week]
+            week = f"the workweek starting {at.week_start}"
+            self._cut(
+                d,
+                "max_shifts_per_workweek",
+                0,
+                f"{count} shifts already paid in {week} (at most {n})",
+                {"cap": n, "already": count, "period_start": at.week_start},
+            )
+        for name, limit in self.rooms:
+            if d.amount <= 0:
+                continue
+            since: str | None
+            if name == "max_amount_per_workweek":
+                already, since = paid.week_amount[at.week], at.week_start
+                where = f"the workweek starting {since}"
+            elif name == "max_amount_per_pay_period":
+                if at.pay_period is None:
+                    continue
+                already, since = paid.pay_period[at.pay_period], at.pay_period_start
+                where = f"the pay period starting {since}"
+            else:
+                already, where, since = paid.total, "this agreement", None
+            room = max(0, limit - already)
+            if d.amount > room:
+                values: dict[str, Any] = {"cap": str(money(limit)), "already": _already(already)}
+                if since is not None:
+                    values["period_start"] = since
+                said = f"{_already(already)} already paid in {where}"
+                self._cut(d, name, room, f"at most {money(limit)} {_WORDS[name]}, {said}", values)
+
+    def _cut(self, d: Decision, name: str, to: int, why: str, values: dict[str, Any]) -> None:
+        removed = d.amount - to
+        d.adjustments.append(
+            Adjusted(
+                rule="limit",
+                limit=name,
+                amount=_removed(removed),
+                detail=f"{name}: {why}; {money(removed)} removed{self.note}",
+                code=f"limit.{name}",
+                values={"limit": name, "removed": str(money(removed)), **values},
+            )
+        )
+        d.amount = to
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +171,6 @@ class Periods:
     week_start: str
     pay_period: int | None
     pay_period_start: str | None
-
-
-@dataclass(slots=True)
-class Paid:
-    """What one agreement has paid one employee so far."""
-
-    week_amount: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    week_shifts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    pay_period: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    total: Decimal = Decimal(0)
 
 
 def needed(c: Compiled) -> bool:
@@ -93,74 +186,6 @@ def needed(c: Compiled) -> bool:
             "max_amount_total",
         )
     )
-
-
-def apply(c: Compiled, at: Periods, d: Decision, paid: Paid) -> None:
-    """Cuts ``d`` by the agreement's limits, in order, recording an adjustment each."""
-    limits = c.limits
-    week_text = f"the workweek starting {at.week_start}"
-    note = c.source_note("limits")
-
-    def cut(name: str, to: Decimal, why: str, values: dict[str, Any]) -> None:
-        removed = d.amount - to
-        d.adjustments.append(
-            Adjusted(
-                rule="limit",
-                limit=name,
-                amount=-removed,
-                detail=f"{name}: {why}; {removed} removed{note}",
-                code=f"limit.{name}",
-                values={"limit": name, "removed": str(removed), **values},
-            )
-        )
-        d.amount = to
-
-    if limits.max_amount_per_shift is not None and d.amount > limits.max_amount_per_shift:
-        cap = cents(limits.max_amount_per_shift)
-        cut("max_amount_per_shift", cap, f"at most {cap} a shift", {"cap": str(cap)})
-    n = limits.max_shifts_per_workweek
-    if n is not None and d.amount > 0 and paid.week_shifts[at.week] >= n:
-        count = paid.week_shifts[at.week]
-        cut(
-            "max_shifts_per_workweek",
-            ZERO,
-            f"{count} shifts already paid in {week_text} (at most {n})",
-            {"cap": n, "already": count, "period_start": at.week_start},
-        )
-    rooms: list[tuple[str, Decimal | None, Decimal, str, str | None]] = [
-        (
-            "max_amount_per_workweek",
-            limits.max_amount_per_workweek,
-            paid.week_amount[at.week],
-            week_text,
-            at.week_start,
-        ),
-    ]
-    if at.pay_period is not None and limits.max_amount_per_pay_period is not None:
-        rooms.append(
-            (
-                "max_amount_per_pay_period",
-                limits.max_amount_per_pay_period,
-                paid.pay_period[at.pay_period],
-                f"the pay period starting {at.pay_period_start}",
-                at.pay_period_start,
-            )
-        )
-    rooms.append(("max_amount_total", limits.max_amount_total, paid.total, "this agreement", None))
-    for name, limit, already, where, since in rooms:
-        if limit is None or d.amount <= 0:
-            continue
-        room = max(ZERO, cents(limit) - already)
-        if d.amount > room:
-            values: dict[str, Any] = {"cap": str(cents(limit)), "already": str(already)}
-            if since is not None:
-                values["period_start"] = since
-            cut(
-                name,
-                room,
-                f"at most {cents(limit)} {_WORDS[name]}, {already} already paid in {where}",
-                values,
-            )
 
 
 def record(at: Periods, d: Decision, paid: Paid) -> None:

@@ -279,13 +279,11 @@ def reason(c: Compiled, env: Env) -> ReasonColumns:
         .then(constant("payout.pays"))
         .otherwise(constant("payout.pays_nothing"))
     )
-    parts = pl.concat_list(
-        *(_part_text(pl.col(f"payout.{i}"), scale) for i in range(len(c.components)))
-    )
+    parts = [_part_text(pl.col(f"payout.{i}"), scale) for i in range(len(c.components))]
     values = {
         "amount": Value(amount),
         "qualifying_hours": Value(hours.text()),
-        "parts": Value(parts, "texts"),
+        "parts": Value.texts(parts),
     }
     if c.day_parts is not None:
         values["day_part"] = Value(pl.col("day_part"))

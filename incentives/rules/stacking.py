@@ -5,9 +5,8 @@ others keep ``qualifies = true``, pay 0 and record an adjustment (SPEC 5.5)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from .limits import ZERO, Adjusted, Decision
+from .limits import Adjusted, Decision, money
 
 CODES = ("stacking.exclusive",)
 """Every code a stacking adjustment carries."""
@@ -26,15 +25,15 @@ def stack(ids: Sequence[str], exclusive: Sequence[bool], decisions: Sequence[Dec
             Adjusted(
                 rule="stacking",
                 limit=None,
-                amount=-d.amount,
-                detail=f"exclusive agreements do not add: {ids[win_i]} pays {win.amount} "
-                f"for this shift instead of {d.amount}",
+                amount=money(-d.amount),
+                detail=f"exclusive agreements do not add: {ids[win_i]} pays {money(win.amount)} "
+                f"for this shift instead of {money(d.amount)}",
                 code="stacking.exclusive",
                 values={
                     "winner": ids[win_i],
-                    "winner_amount": str(win.amount),
-                    "amount": str(d.amount),
+                    "winner_amount": str(money(win.amount)),
+                    "amount": str(money(d.amount)),
                 },
             )
         )
-        d.amount = Decimal(ZERO)
+        d.amount = 0

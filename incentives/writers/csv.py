@@ -42,11 +42,19 @@ def safe_cell(value: str) -> str:
     return value
 
 
+_FREE_TEXT = ("employee_id", "error")
+
+
+def _given(cell: pl.Expr) -> pl.Expr:
+    """An empty cell is written as nothing (null)."""
+    return pl.when(cell != "").then(cell).alias(cell.meta.output_name())
+
+
 def _safe(cell: pl.Expr) -> pl.Expr:
     """:func:`safe_cell` of a column; an empty cell is written as nothing (null)."""
     risky = cell.str.contains(r"^[=+\-@\t\r]") & ~cell.str.contains(r"^[+-]?[0-9]+(\.[0-9]+)?$")
     safe = pl.when(risky).then(pl.concat_str(pl.lit("'"), cell)).otherwise(cell)
-    return pl.when(cell != "").then(safe)
+    return pl.when(cell != "").then(safe).alias(cell.meta.output_name())
 
 
 def records(report: Report) -> pl.DataFrame:
@@ -63,8 +71,8 @@ def records(report: Report) -> pl.DataFrame:
         "amount",
         pl.when(pl.col("paid").is_not_null()).then(pl.col("paid")).alias("paid"),
         pl.when(pl.col("paid").is_not_null()).then(pl.col("difference")).alias("difference"),
-        pl.col("qualifies").list.join(";").alias("qualifies"),
-        pl.col("failed").list.join(";").alias("failed"),
+        "qualifies",
+        "failed",
         pl.lit(None, dtype=pl.String).alias("error"),
     )
     errors = decided.errors.select(
@@ -76,10 +84,12 @@ def records(report: Report) -> pl.DataFrame:
         .otherwise(pl.col("message"))
         .alias("error"),
     )
-    both = pl.concat([rows, errors]).sort("line")
+    both = rows.merge_sorted(errors.cast(rows.schema), key="line") if errors.height else rows
+    # Times, hours, amounts and agreement ids are the engine's own text: only names and
+    # messages may start like a formula.
     return both.select(
         pl.col("line").cast(pl.String),
-        *(_safe(pl.col(c)).alias(c) for c in CSV_COLUMNS[1:]),
+        *(_safe(pl.col(c)) if c in _FREE_TEXT else _given(pl.col(c)) for c in CSV_COLUMNS[1:]),
     )
 
 

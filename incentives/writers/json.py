@@ -10,6 +10,8 @@ written by ``json.dumps`` itself.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -19,7 +21,7 @@ from .._engine import Decided
 from .._reasons import reason_columns, render
 from .._report import RULES, Report
 from .._table import row_columns
-from ..rules import ValueType
+from ..rules import Value, ValueType
 
 BATCH = 20_000
 """Rows rendered and written at a time."""
@@ -39,13 +41,20 @@ def write_json(report: Report, out: BinaryIO) -> None:
     if decided is None:
         out.write(report_json(report).encode("utf-8"))
         return
-    head = report.model_dump(mode="json", exclude={"rows", "errors"})
-    skeleton: dict[str, Any] = {}
-    for key in ("agreements", "as_of", "timezone", "tzdata", "claims"):
-        skeleton[key] = head[key]
-    skeleton["rows"] = _ROWS
-    skeleton["errors"] = _ERRORS
-    skeleton["totals"] = head["totals"]
+    totals = report.totals.model_dump(mode="json")
+    if not report.claims:
+        for key in ("paid", "underpaid", "overpaid"):
+            totals.pop(key, None)
+    skeleton: dict[str, Any] = {
+        "agreements": [a.model_dump(mode="json") for a in report.agreements],
+        "as_of": None if report.as_of is None else report.as_of.isoformat(),
+        "timezone": report.timezone,
+        "tzdata": report.tzdata,
+        "claims": report.claims,
+        "rows": _ROWS,
+        "errors": _ERRORS,
+        "totals": totals,
+    }
     text = json.dumps(skeleton, indent=2, ensure_ascii=False) + "\n"
     before, rest = text.split(json.dumps(_ROWS))
     middle, after = rest.split(json.dumps(_ERRORS))
@@ -84,69 +93,121 @@ def js(text: pl.Expr) -> pl.Expr:
     )
 
 
+def quoted(text: pl.Expr) -> pl.Expr:
+    """A JSON string of each text that holds nothing to escape (``null`` for null)."""
+    return (
+        pl.when(text.is_null())
+        .then(pl.lit("null"))
+        .otherwise(pl.concat_str(pl.lit('"'), text, pl.lit('"')))
+    )
+
+
+Quote = Callable[[pl.Expr], pl.Expr]
+
+_SPECIAL_RE = re.compile(r'[\x00-\x1f"\\]')
+
+
+def _plain(decided: Decided) -> bool:
+    """Whether no text that a reason or row can show holds a character JSON escapes.
+
+    The sentences are the library's own; what they quote comes from the rows' text columns
+    and the agreements' terms. When none of those holds a quote, a backslash or a control
+    character, every string is written as it is, without looking at each one.
+    """
+    texts = decided.rows.select(pl.col(pl.String))
+    special = texts.select(
+        pl.any_horizontal(pl.all().str.contains(_SPECIAL_RE.pattern).fill_null(False)).any()
+    ).item()
+    if special:
+        return False
+    return not any(_has_special(c.terms.model_dump(mode="json")) for c in decided.plan.compiled)
+
+
+def _has_special(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SPECIAL_RE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_special(k) or _has_special(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_special(v) for v in value)
+    return False
+
+
 def _flag(value: pl.Expr) -> pl.Expr:
     return pl.when(value).then(pl.lit("true")).otherwise(pl.lit("false"))
 
 
-def _time(text: pl.Expr) -> pl.Expr:
+def _time(text: pl.Expr, q: Quote) -> pl.Expr:
     """An ISO time as pydantic writes it: ``Z`` for UTC."""
-    return js(
+    return q(
         pl.when(text.str.ends_with("+00:00"))
         .then(text.str.replace(r"\+00:00$", "Z"))
         .otherwise(text)
     )
 
 
-def _value(expr: pl.Expr, kind: ValueType, indent: int) -> pl.Expr:
+def _items(column: str, value: Value, indent: int, q: Quote) -> pl.Expr:
+    """A list of a fixed length, from its items' rendered columns."""
+    assert value.items is not None
+    pad = " " * (indent + 2)
+    if not value.items:
+        return pl.lit("[]")
+    items = pl.concat_str(
+        [pl.concat_str(pl.lit(pad), q(pl.col(f"{column}:{n}"))) for n in range(len(value.items))],
+        separator=",\n",
+    )
+    block = pl.concat_str(pl.lit("[\n"), items, pl.lit("\n" + " " * indent + "]"))
+    return block if value.where is None else pl.when(pl.col(f"{column}:where")).then(block)
+
+
+def _value(expr: pl.Expr, kind: ValueType, indent: int, q: Quote) -> pl.Expr:
     if kind == "integer":
         return expr.cast(pl.String)
     if kind == "boolean":
         return _flag(expr)
     if kind == "texts":
         pad = " " * (indent + 2)
-        items = expr.list.eval(pl.concat_str(pl.lit(pad), js(pl.element()))).list.join(",\n")
+        items = expr.list.eval(pl.concat_str(pl.lit(pad), q(pl.element()))).list.join(",\n")
         return (
             pl.when(expr.list.len() == 0)
             .then(pl.lit("[]"))
             .otherwise(pl.concat_str(pl.lit("[\n"), items, pl.lit("\n" + " " * indent + "]")))
         )
-    return js(expr)
+    return q(expr)
 
 
-def _values(rule: str, types: dict[str, ValueType], indent: int) -> pl.Expr:
+def _values(rule: str, values: dict[str, Value], indent: int, q: Quote) -> pl.Expr:
     """The ``values`` object of a rule's reason (its given values only)."""
-    if not types:
+    if not values:
         return pl.lit("{}")
     pad = " " * (indent + 2)
-    entries = [
-        pl.when(pl.col(f"{rule}:v:{key}").is_not_null()).then(
-            pl.concat_str(
-                pl.lit(f'{pad}"{key}": '), _value(pl.col(f"{rule}:v:{key}"), kind, indent + 2)
-            )
-        )
-        for key, kind in types.items()
-    ]
-    joined = pl.concat_list(entries).list.drop_nulls()
+    entries = []
+    for key, value in values.items():
+        column = pl.col(f"{rule}:v:{key}")
+        if value.items is not None:
+            written = _items(f"{rule}:v:{key}", value, indent + 2, q)
+        else:
+            written = pl.when(column.is_not_null()).then(_value(column, value.type, indent + 2, q))
+        entries.append(pl.concat_str(pl.lit(f'{pad}"{key}": '), written))
+    joined = pl.concat_str(entries, separator=",\n", ignore_nulls=True)
     return (
-        pl.when(joined.list.len() == 0)
+        pl.when(joined == "")
         .then(pl.lit("{}"))
-        .otherwise(
-            pl.concat_str(pl.lit("{\n"), joined.list.join(",\n"), pl.lit("\n" + " " * indent + "}"))
-        )
+        .otherwise(pl.concat_str(pl.lit("{\n"), joined, pl.lit("\n" + " " * indent + "}")))
     )
 
 
-def _reason(rule: str, types: dict[str, ValueType]) -> pl.Expr:
+def _reason(rule: str, values: dict[str, Value], q: Quote) -> pl.Expr:
     p12, p14 = " " * 12, " " * 14
     return pl.concat_str(
         pl.lit(f'{p12}{{\n{p14}"rule": "{rule}",\n{p14}"ok": '),
         _flag(pl.col(f"{rule}:ok")),
         pl.lit(f',\n{p14}"detail": '),
-        js(pl.col(f"{rule}:detail")),
+        q(pl.col(f"{rule}:detail")),
         pl.lit(f',\n{p14}"code": '),
-        js(pl.col(f"{rule}:code")),
+        quoted(pl.col(f"{rule}:code")),
         pl.lit(f',\n{p14}"values": '),
-        _values(rule, types, 14),
+        _values(rule, values, 14, q),
         pl.lit(f"\n{p12}}}"),
     )
 
@@ -171,7 +232,7 @@ def _adjustments(decided: Decided, i: int) -> pl.Expr:
     return lookup(pl.col("line"), texts, "[]", pl.String).alias("adjustments")
 
 
-def _outcome(decided: Decided, i: int, frame: pl.DataFrame) -> pl.Series:
+def _outcome(decided: Decided, i: int, frame: pl.DataFrame, q: Quote) -> pl.Series:
     """Each row's outcome of agreement ``i`` as a JSON block (indent 8)."""
     c = decided.plan.compiled[i]
     env = decided.envs[i]
@@ -186,18 +247,18 @@ def _outcome(decided: Decided, i: int, frame: pl.DataFrame) -> pl.Series:
         pl.lit(f'{p8}{{\n{p10}"agreement": {json.dumps(c.id)},\n{p10}"qualifies": '),
         _flag(pl.col("o:qualifies")),
         pl.lit(f',\n{p10}"qualifying_hours": '),
-        js(pl.col("o:hours")),
+        quoted(pl.col("o:hours")),
         pl.lit(f',\n{p10}"amount": '),
-        js(pl.col("o:amount")),
+        quoted(pl.col("o:amount")),
         pl.lit(f',\n{p10}"reasons": [\n'),
         pl.concat_str(
-            [_reason(rule, {k: v.type for k, v in reasons[rule].values.items()}) for rule in RULES],
+            [_reason(rule, reasons[rule].values, q) for rule in RULES],
             separator=",\n",
         ),
         pl.lit(f'\n{p10}],\n{p10}"adjustments": '),
         pl.col("adjustments"),
         pl.lit(f',\n{p10}"day_part": '),
-        js(pl.col("o:day_part")),
+        q(pl.col("o:day_part")),
         pl.lit(f"\n{p8}}}"),
     )
     return rendered.select(block.alias("b"))["b"]
@@ -218,12 +279,13 @@ def outcome_view(frame: pl.DataFrame) -> list[pl.Series]:
 
 
 def _row_blocks(decided: Decided, claims: bool) -> Any:
+    q: Quote = quoted if _plain(decided) else js
     rows = row_columns(decided)
     outcomes = [o.sort("line") for o in decided.outcomes]
     p4, p6 = " " * 4, " " * 6
     for start in range(0, rows.height, BATCH):
         part = rows.slice(start, BATCH)
-        blocks = [_outcome(decided, i, o.slice(start, BATCH)) for i, o in enumerate(outcomes)]
+        blocks = [_outcome(decided, i, o.slice(start, BATCH), q) for i, o in enumerate(outcomes)]
         part = part.with_columns(
             pl.DataFrame([b.rename(f"o{i}") for i, b in enumerate(blocks)])
             .select(pl.concat_str(pl.all(), separator=",\n").alias("#o"))
@@ -235,27 +297,27 @@ def _row_blocks(decided: Decided, claims: bool) -> Any:
             tail = pl.concat_str(
                 tail,
                 pl.lit(f',\n{p6}"paid": '),
-                js(pl.col("paid")),
+                q(pl.col("paid")),
                 pl.lit(f',\n{p6}"difference": '),
-                js(pl.when(given).then(pl.col("difference"))),
+                quoted(pl.when(given).then(pl.col("difference"))),
             )
         block = pl.concat_str(
             pl.lit(f'{p4}{{\n{p6}"line": '),
             pl.col("line").cast(pl.String),
             pl.lit(f',\n{p6}"employee_id": '),
-            js(pl.col("employee_id")),
+            q(pl.col("employee_id")),
             pl.lit(f',\n{p6}"classification": '),
-            js(pl.col("classification")),
+            q(pl.col("classification")),
             pl.lit(f',\n{p6}"status": '),
-            js(pl.col("status")),
+            q(pl.col("status")),
             pl.lit(f',\n{p6}"start": '),
-            _time(pl.col("start")),
+            _time(pl.col("start"), quoted),
             pl.lit(f',\n{p6}"end": '),
-            _time(pl.col("end")),
+            _time(pl.col("end"), quoted),
             pl.lit(f',\n{p6}"hours": '),
-            js(pl.col("hours")),
+            quoted(pl.col("hours")),
             pl.lit(f',\n{p6}"amount": '),
-            js(pl.col("amount")),
+            quoted(pl.col("amount")),
             pl.lit(f',\n{p6}"outcomes": [\n'),
             pl.col("#o"),
             tail,
