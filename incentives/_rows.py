@@ -164,9 +164,11 @@ def _distinct(
     name: str,
     read: Callable[[Any], Any],
     dtype: Any,
+    blank: bool = False,
 ) -> tuple[pl.Series, pl.Series]:
     """``read`` of each value of a column, once per distinct value: the results and the
-    messages of the values it refused (whatever the value, missing ones too)."""
+    messages of the values it refused. A text of white space only is missing and means
+    nothing, unless ``blank`` asks to read it too."""
     kinds = kind_column(name)
     if kinds in frame.columns:  # values of several kinds: the pair is the key
         key = pl.concat_str(pl.col(kinds).cast(pl.String), pl.lit(":"), pl.col(name))
@@ -186,6 +188,10 @@ def _distinct(
         if k == PROBLEM:
             values.append(None)
             messages.append(t)
+            continue
+        if k == TEXT and not blank and not t.strip():  # a missing value: it means nothing
+            values.append(None)
+            messages.append(None)
             continue
         try:
             values.append(read(python_value(t, k)))
@@ -525,7 +531,7 @@ def _split(r: _Reader) -> Rows:
         field = pl.when(bad).then(where).otherwise(field)
     table = table.with_columns(message.alias("!message"), field.alias("!field"))
     refused = table.filter(pl.col("!message").is_not_null())
-    shown = _distinct(refused, "employee_id", _employee_shown, pl.String)[0]
+    shown = _distinct(refused, "employee_id", _employee_shown, pl.String, blank=True)[0]
     errors = refused.select(
         "line",
         pl.col("!field").alias("field"),

@@ -826,6 +826,7 @@ CORPUS_BAD: list[tuple[str, str]] = [
     ("approved", ""),
     ("status", "on call"),
     ("employee_id", ""),
+    ("employee_id", "  "),
 ]
 CORPUS_COLUMNS = [
     "employee_id",
@@ -852,7 +853,13 @@ def corpus_rows(draw: st.DrawFn, max_employees: int = 6) -> list[dict[str, str]]
     the same employee written in several ways, one id that a spreadsheet would run."""
     rows: list[dict[str, str]] = []
     for number in range(draw(st.integers(1, max_employees))):
-        who = draw(st.sampled_from([f"E{number}", f"E{number}", f" E{number} ", f"=E{number}"]))
+        who = draw(
+            st.sampled_from(
+                [f"E{number}", f"E{number}", f" E{number} ", f"=E{number}", f"E{number}\u2003"]
+            )
+        )
+        if draw(st.integers(0, 20)) == 0:
+            who = f"E{number}\rB"  # a carriage return inside a quoted cell
         starts = draw(st.lists(st.sampled_from(CORPUS_STARTS), min_size=1, max_size=5, unique=True))
         for start in starts:
             minutes = draw(st.sampled_from([0, 15, 45, 59])) + 60 * draw(st.integers(1, 13))

@@ -795,3 +795,19 @@ def test_acceptance_scenario(scenario: Path | None) -> None:
     runner = _load_runner(folder)
     problems: list[str] = runner.run_scenario(scenario, [sys.executable, "-m", "incentives"])
     assert problems == [], "\n".join(problems)
+
+
+def test_a_carriage_return_in_an_error_row_is_written_as_python_s_csv_writes_it(
+    tmp_path: Path,
+) -> None:
+    # The employee of a row in error is shown trimmed, not folded: the CR stays inside.
+    (tmp_path / "a.toml").write_text(agreement_text(), encoding="utf-8")
+    shifts = tmp_path / "s.csv"
+    shifts.write_bytes(
+        b'employee_id,classification,start,end,extra\n"E1\rX",RCP,soon,2020-12-27T19:00,true\n'
+    )
+    result = CliRunner().invoke(
+        cli, ["check", "-a", str(tmp_path / "a.toml"), str(shifts), "--format", "csv"]
+    )
+    assert result.exit_code == 1
+    assert result.stdout.split("\n")[1].startswith("2,E1\rX,,,,,,,,,start: ")

@@ -75,7 +75,14 @@ def _write_list(out: BinaryIO, blocks: Any, count: int) -> None:
     for batch in blocks:
         if not first:
             out.write(b",\n")
-        out.write(batch.str.join(",\n").item().encode("utf-8"))
+        # Every block but the batch's last is followed by ",\n"; polars writes them as
+        # they are (no quoting), without a Python string of the whole batch.
+        body, last = batch.slice(0, batch.len() - 1), batch.slice(batch.len() - 1)
+        if body.len():
+            body.to_frame().write_csv(
+                out, include_header=False, quote_style="never", line_terminator=",\n"
+            )
+        out.write(last.item().encode("utf-8"))
         first = False
     out.write(b"\n  ]")
 
