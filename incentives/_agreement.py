@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,18 +28,31 @@ from pydantic import (
 
 from . import _time
 from ._errors import TimeError
+from ._numbers import out_of_bounds
 
 
 def _parse_local(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             raise ValueError("must be a local wall-clock time without a UTC offset")
-        return value
+        return _in_years(value)
     if isinstance(value, str):
         if not _LOCAL_RE.match(value.strip()):
             raise ValueError(f"{value!r} is not a local date and time like 2020-07-03T07:00")
-        return datetime.fromisoformat(value.strip())
+        return _in_years(datetime.fromisoformat(value.strip()))
     raise ValueError("must be a local date and time like 2020-07-03T07:00")
+
+
+YEARS = range(1900, 2200)
+"""The years of an agreement's times, as of a shift's (payroll has no use for others)."""
+
+
+def _in_years(value: datetime) -> datetime:
+    if value.year not in YEARS:
+        raise ValueError(
+            f"{value.isoformat(timespec='minutes')} is outside the years {YEARS[0]} to {YEARS[-1]}"
+        )
+    return value
 
 
 _LOCAL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
@@ -58,8 +72,19 @@ LocalDateTime = Annotated[
 ]
 """A naive wall-clock date and time, local to the agreement's timezone."""
 
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+def _bounded(number: Decimal) -> Decimal:
+    problem = out_of_bounds(number)
+    if problem is not None:
+        raise ValueError(f"{number} {problem}")
+    return number
+
+
+Bounded = AfterValidator(_bounded)
+"""Numbers within the bounds of :mod:`incentives._numbers` (exact arithmetic stays quick)."""
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded]
+Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded]
+Factor = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded]
 Name = Annotated[str, Field(min_length=1)]
 Scope = Literal["workweek", "pay_period"]
 WindowRule = Literal["starts_within", "entirely_within", "majority_within", "prorate"]
@@ -144,7 +169,7 @@ class Extra(_Model):
 
     flag: bool = True
     beyond_fte: bool = False
-    hours_per_fte: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] = Decimal(40)
+    hours_per_fte: Annotated[Decimal, Field(gt=0, allow_inf_nan=False), Bounded] = Decimal(40)
     minimum_hours: Hours = Decimal(0)
     scope: Scope = "workweek"
     counts_as_worked: list[Name] = []
@@ -170,7 +195,7 @@ class PayoutComponent(_Model):
     per_shift: Money | None = None
     per_hour: Money | None = None
     tiers: list[Tier] | None = Field(default=None, min_length=1)
-    base_rate_multiplier: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None = None
+    base_rate_multiplier: Factor | None = None
     periods: list[Name] | None = None
     classifications: list[Name] | None = None
 

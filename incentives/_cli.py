@@ -6,6 +6,8 @@ sets the exit status; all deciding is the library's.
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import sys
@@ -39,9 +41,35 @@ PROGRESS_FROM_ROWS = 20_000
 OutputFormat = Literal["table", "csv", "json"]
 
 
+OK, ROW_ERRORS, BAD_INPUT, CANNOT_WRITE, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 70, 130
+"""The exit statuses (docs/reference/cli.md): every row evaluated; the report written but
+some rows are errors; bad input or usage, nothing evaluated; the output cannot be written
+(nothing half-written); a fault of incentives itself; interrupted (nothing half-written)."""
+
+STATUSES = f"""\b
+Exit status: {OK} every row evaluated; {ROW_ERRORS} the report was written but some rows are
+errors; {BAD_INPUT} bad input or usage, nothing evaluated; {CANNOT_WRITE} the output cannot be
+written; {INTERNAL} a fault of incentives (please report it); {INTERRUPTED} interrupted."""
+
+
+class CannotWrite(Exception):
+    """The output named ``target`` cannot be written."""
+
+    def __init__(self, target: str, cause: OSError) -> None:
+        super().__init__(f"cannot write {target}: {cause.strerror or cause}")
+
+
+_POLARS_EPIPE = "(os error 32)"
+"""How polars words the OSError of a closed pipe (it sets no errno)."""
+
+
+class PipeClosed(Exception):
+    """The program reading standard output stopped reading."""
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"incentives: error: {message}", err=True)
-    sys.exit(2)
+    sys.exit(BAD_INPUT)
 
 
 @contextmanager
@@ -53,6 +81,21 @@ def _bad_input() -> Iterator[None]:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"{getattr(exc, 'filename', None) or ''} {exc.strerror or exc}".strip())
+
+
+@contextmanager
+def _writing(target: str) -> Iterator[None]:
+    """An ``OSError`` while writing says which output could not be written."""
+    try:
+        yield
+    except OSError as exc:
+        if (
+            isinstance(exc, BrokenPipeError)
+            or exc.errno == errno.EPIPE
+            or _POLARS_EPIPE in str(exc)
+        ):
+            raise PipeClosed from None
+        raise CannotWrite(target, exc) from None
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -143,9 +186,10 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=STATUSES)
 @click.version_option(__version__, prog_name="incentives")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show a traceback on an internal error.")
+def cli(debug: bool) -> None:
     """Decide which worked shifts qualify for extra-shift incentive agreements, what they
     pay, and why."""
 
@@ -162,22 +206,48 @@ def _format_for(output: str | None, chosen: str | None) -> OutputFormat:
 def _write(report: Report, fmt: OutputFormat, output: str | None) -> None:
     """The report, to standard output or to ``output`` (written whole, or not at all)."""
     if output is None:
-        if fmt == "table":
-            report_table(report, Console())
-        else:
-            _write_to(report, fmt, sys.stdout.buffer)
+        with _writing("standard output"):
+            if fmt == "table":
+                report_table(report, Console())
+            else:
+                _write_to(report, fmt, sys.stdout.buffer)
             sys.stdout.flush()
         return
+    with _writing(output):
+        _write_whole(output, lambda handle: _write_to(report, fmt, handle))
+
+
+def _write_whole(output: str, write: Callable[[BinaryIO], None]) -> None:
+    """Write to a temporary file beside ``output``, renamed into place only when whole."""
     target = Path(output)
+    if target.exists() and not target.is_file():  # a device or a named pipe: write to it
+        with target.open("wb") as handle:
+            write(handle)
+        return
     folder = target.parent if str(target.parent) else Path(".")
     descriptor, partial = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            _write_to(report, fmt, handle)
+            write(handle)
         os.replace(partial, target)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
+
+
+def _say_bytes(text: str) -> None:
+    """A machine format to standard output, as UTF-8 whatever the terminal's encoding."""
+    with _writing("standard output"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+
+
+def _say(text: str) -> None:
+    """Text to standard output; a fault says it could not be written."""
+    with _writing("standard output"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def _write_to(report: Report, fmt: OutputFormat, stream: BinaryIO) -> None:
@@ -186,14 +256,12 @@ def _write_to(report: Report, fmt: OutputFormat, stream: BinaryIO) -> None:
     elif fmt == "json":
         write_json(report, stream)
     else:
-        import io
-
         text = io.StringIO()
         report_table(report, Console(file=text, width=160, no_color=True))
         stream.write(text.getvalue().encode("utf-8"))
 
 
-@cli.command()
+@cli.command(epilog=STATUSES)
 @_common
 @click.option(
     "--format",
@@ -220,19 +288,15 @@ def check(
     fmt: str | None,
     output: str | None,
 ) -> None:
-    """Check a shifts file (or - for standard input) against agreements.
-
-    Exit status: 0 every row evaluated; 1 the report was written but some rows are errors;
-    2 nothing evaluated.
-    """
+    """Check a shifts file (or - for standard input) against agreements."""
     chosen = _format_for(output, fmt)
     with _bad_input():
         _, _, report = _report(agreements, shifts, as_of, timezone, ambiguous, input_format)
         _write(report, chosen, output)
-    sys.exit(1 if report.totals.errors else 0)
+    sys.exit(ROW_ERRORS if report.totals.errors else OK)
 
 
-@cli.command()
+@cli.command(epilog=STATUSES)
 @_common
 @click.option("--line", "line", type=int, required=True, help="Physical line of the row.")
 @click.option(
@@ -251,22 +315,21 @@ def explain(
     """Explain one row of a shifts file, rule by rule, in plain words.
 
     Thresholds, attendance and limits depend on the employee's other shifts, so that
-    employee's rows are all decided. Exit status, as for check: 0 every row was evaluated;
-    1 the explanation was written but some rows (this one or others) are errors; 2 no
-    such data row, or nothing could be evaluated.
+    employee's rows are all decided. Exit status 1: the explanation was written but some
+    rows (this one or others) are errors; 2: no such data row, or nothing evaluated.
     """
     with _bad_input():
         loaded, batch, report = _report(
             agreements, shifts, as_of, timezone, ambiguous, input_format, lines=[line]
         )
         try:
-            item = report.row(line)
+            report.row(line)
         except KeyError:
             _fail(f"{batch.source}: line {line} is not a data row (data rows: {_line_span(batch)})")
         if fmt == "json":
-            sys.stdout.write(json.dumps(item.model_dump(mode="json"), indent=2) + "\n")
+            _say_bytes(json.dumps(report.row_data(line), indent=2, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(explain_text(report, line, loaded, batch.source))
+            _say(explain_text(report, line, loaded, batch.source))
         others = [e.line for e in report.errors if e.line != line]
         if others:
             shown = ", ".join(str(n) for n in others[:10]) + (" ..." if len(others) > 10 else "")
@@ -275,7 +338,7 @@ def explain(
                 "run check to see them",
                 err=True,
             )
-    sys.exit(1 if report.errors else 0)
+    sys.exit(ROW_ERRORS if report.errors else OK)
 
 
 def _line_span(batch: ShiftBatch) -> str:
@@ -286,7 +349,7 @@ def _line_span(batch: ShiftBatch) -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(paths: tuple[str, ...]) -> None:
-    """Check agreement files; list every problem. Exit 0 if all are valid, else 2."""
+    """Check agreement files; list every problem. Exit status 0 if all are valid, else 2."""
     bad = 0
     ids: dict[str, str] = {}
     for path in paths:
@@ -306,14 +369,14 @@ def validate(paths: tuple[str, ...]) -> None:
         ids[agreement.id] = path
         amendments = len(agreement.amendments)
         extra = f", {amendments} amendment(s)" if amendments else ""
-        click.echo(f"ok       {path}: {agreement.id} ({agreement.title}){extra}")
-    sys.exit(2 if bad else 0)
+        _say(f"ok       {path}: {agreement.id} ({agreement.title}){extra}\n")
+    sys.exit(BAD_INPUT if bad else OK)
 
 
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the agreement file."""
-    click.echo(json.dumps(agreement_json_schema(), indent=2))
+    _say_bytes(json.dumps(agreement_json_schema(), indent=2) + "\n")
 
 
 @cli.command()
@@ -348,21 +411,74 @@ def demo(fmt: str, line: int | None) -> None:
                 report.row(line)
             except KeyError:
                 _fail(f"the demo's data rows are lines {_line_span(batch)}, not {line}")
-            sys.stdout.write(explain_text(report, line, loaded, "the demo shifts"))
+            _say(explain_text(report, line, loaded, "the demo shifts"))
         elif fmt == "table":
-            console = Console()
-            console.print(
-                "[bold]incentives demo[/bold]: the USW Local 7600 Respiratory Care Practitioner "
-                "incentive (7:00 a.m. Dec 27, 2020 to 7:00 a.m. Jan 4, 2021) against "
-                f"{report.totals.rows} shifts.\n"
-                "Try: incentives demo --line 3, to see in words why a shift does not qualify.\n"
-            )
-            report_table(report, console)
+            _demo_table(report)
         else:
             _write(report, cast(OutputFormat, fmt), None)
-    sys.exit(1 if report.errors else 0)
+    sys.exit(ROW_ERRORS if report.errors else OK)
 
 
-def main() -> None:
-    """Entry point of the ``incentives`` command."""
-    cli(prog_name="incentives")
+def _demo_table(report: Report) -> None:
+    with _writing("standard output"):
+        console = Console()
+        console.print(
+            "[bold]incentives demo[/bold]: the USW Local 7600 Respiratory Care Practitioner "
+            "incentive (7:00 a.m. Dec 27, 2020 to 7:00 a.m. Jan 4, 2021) against "
+            f"{report.totals.rows} shifts.\n"
+            "Try: incentives demo --line 3, to see in words why a shift does not qualify.\n"
+        )
+        report_table(report, console)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point of the ``incentives`` command: every outcome is one of the exit statuses."""
+    args = sys.argv[1:] if argv is None else argv
+    _tolerant_streams()
+    try:
+        status = cli.main(args, prog_name="incentives", standalone_mode=False)
+    except SystemExit as exc:
+        status = exc.code
+    except click.exceptions.Abort:
+        status = _interrupted()
+    except KeyboardInterrupt:
+        status = _interrupted()
+    except click.ClickException as exc:
+        exc.show()
+        status = exc.exit_code
+    except CannotWrite as exc:
+        click.echo(f"incentives: {exc}", err=True)
+        status = CANNOT_WRITE
+    except PipeClosed:
+        status = _broken_pipe()
+    except Exception:
+        if "--debug" in args[:1]:
+            raise
+        click.echo(
+            f"incentives {__version__}: internal error (a fault of incentives, not of your "
+            "input): please report it with the command and its files; --debug shows where",
+            err=True,
+        )
+        status = INTERNAL
+    sys.exit(status if isinstance(status, int) else OK)
+
+
+def _tolerant_streams() -> None:
+    """Text that the terminal's encoding cannot show is escaped, never a crash: a name in
+    Chinese on a cp1252 console prints as ``\\u4e00``. Machine formats (JSON, CSV) are
+    written as UTF-8 bytes whatever the encoding."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _interrupted() -> int:
+    click.echo("incentives: interrupted (nothing was half-written)", err=True)
+    return INTERRUPTED
+
+
+def _broken_pipe() -> int:
+    """The reader of standard output went away: stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -25,6 +26,7 @@ from ._agreement import (
 )
 from ._errors import AgreementError, TimeError
 
+_LANGUAGE = {".toml": "TOML", ".json": "JSON"}
 _DAY_PART: TypeAdapter[str] = TypeAdapter(DayPart)
 
 _MESSAGES = {
@@ -196,6 +198,15 @@ def load_agreement(path: str | Path) -> Agreement:
     except json.JSONDecodeError as exc:
         raise AgreementError(
             [f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], str(path)
+        ) from None
+    except RecursionError:
+        raise AgreementError(
+            [f"not valid {_LANGUAGE[suffix]}: nested too deeply"], str(path)
+        ) from None
+    except ValueError:  # an integer of more digits than Python converts
+        digits = sys.get_int_max_str_digits()
+        raise AgreementError(
+            [f"not valid {_LANGUAGE[suffix]}: a number of more than {digits} digits"], str(path)
         ) from None
     if not isinstance(data, dict):
         raise AgreementError(["the top level must be a table (a JSON object)"], str(path))

@@ -279,11 +279,15 @@ class Report(_Model):
         data: dict[str, Any] = handler(self)
         if not self.claims:
             for row in data.get("rows", []):
-                row.pop("paid", None)
-                row.pop("difference", None)
+                _without_claim(row)
             for key in ("paid", "underpaid", "overpaid"):
                 data.get("totals", {}).pop(key, None)
         return data
+
+    def row_data(self, line: int) -> dict[str, Any]:
+        """The row or error of physical ``line`` as the JSON report writes it."""
+        data: dict[str, Any] = self.row(line).model_dump(mode="json")
+        return data if self.claims else _without_claim(data)
 
     def row(self, line: int) -> RowResult | RowError:
         """The evaluated row or the error for physical ``line``; KeyError if neither."""
@@ -351,3 +355,10 @@ def _flat_of_models(report: Report) -> pl.DataFrame:
             | {"field": error.field, "error": error.message, "failed": []}
         )
     return flat_frame(records, report.timezone)
+
+
+def _without_claim(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of a report without claims: no ``paid`` nor ``difference`` key."""
+    row.pop("paid", None)
+    row.pop("difference", None)
+    return row

@@ -24,6 +24,7 @@ import polars as pl
 from . import _time
 from ._agreement import EMPLOYMENT_STATUSES, normalize_employment_status
 from ._errors import TimeError
+from ._numbers import MAX_DIGITS, MAX_PLACES
 from ._shifts import COLUMNS, PROBLEM, TEXT, kind_column, python_value
 from ._text import WHITESPACE, blank_column, fold, norm
 
@@ -32,10 +33,6 @@ EARLIEST = -2208988800  # 1900-01-01T00:00Z
 LATEST = 7258118400  # 2200-01-01T00:00Z
 """Shift times are instants in [EARLIEST, LATEST): payroll has no use for others, and
 calendars around them stay inside what datetime can represent."""
-MAX_DIGITS = 12
-"""Numbers in a shifts file (fte, base_rate, paid) have at most this many whole digits."""
-MAX_PLACES = 6
-"""... and at most this many decimal places (paid: whole cents)."""
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
 _CENT = Decimal("0.01")
@@ -76,9 +73,33 @@ class Bad(Exception):
     """A value cannot be used: the message says why."""
 
 
+def shown(value: Any) -> str:
+    """A value as a message quotes it: its ``repr``, cut short past 60 characters."""
+    text = repr(value)
+    if len(text) <= 60:
+        return text
+    return f"{text[:40]}... ({len(str(value)):,} characters)"
+
+
+def _number(value: Any, name: str) -> Decimal:
+    """A decimal number written in ASCII digits, without ``_`` separators."""
+    written = str(value).strip()
+    if isinstance(value, (bool, float)) or not written.isascii() or "_" in written:
+        raise Bad(f"{name} {shown(value)} is not a decimal number")
+    try:
+        number = Decimal(written)
+    except InvalidOperation:
+        raise Bad(f"{name} {shown(value)} is not a decimal number") from None
+    if not number.is_finite():
+        raise Bad(f"{name} {shown(value)} is not a finite number")
+    if number and number.adjusted() >= MAX_DIGITS:
+        raise Bad(f"{name} {shown(value)} is too large (at most {MAX_DIGITS} digits)")
+    return number
+
+
 def _text_of(value: Any, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise Bad(f"{name} must be text, not {value!r}")
+        raise Bad(f"{name} must be text, not {shown(value)}")
     return fold(str(value))
 
 
@@ -91,38 +112,20 @@ def read_flag(value: Any, name: str) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise Bad(f"{name} {value!r} is not a boolean (true/false, yes/no, y/n, 1/0)")
+    raise Bad(f"{name} {shown(value)} is not a boolean (true/false, yes/no, y/n, 1/0)")
 
 
 def read_decimal(value: Any, name: str) -> Decimal:
     """A decimal number as written (a float or boolean is not one)."""
-    if isinstance(value, (bool, float)):
-        raise Bad(f"{name} {value!r} is not a decimal number")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise Bad(f"{name} {value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise Bad(f"{name} {value!r} is not a finite number")
-    if number and number.adjusted() >= MAX_DIGITS:
-        raise Bad(f"{name} {value!r} is too large (at most {MAX_DIGITS} digits)")
+    number = _number(value, name)
     if number.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
-        raise Bad(f"{name} {value!r} has more than {MAX_PLACES} decimal places")
+        raise Bad(f"{name} {shown(value)} has more than {MAX_PLACES} decimal places")
     return number
 
 
 def read_money(value: Any, name: str) -> Decimal:
     """An amount of money in whole cents."""
-    if isinstance(value, (bool, float)):
-        raise Bad(f"{name} {value!r} is not a decimal number")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise Bad(f"{name} {value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise Bad(f"{name} {value!r} is not a finite number")
-    if number and number.adjusted() >= MAX_DIGITS:
-        raise Bad(f"{name} {value!r} is too large (at most {MAX_DIGITS} digits)")
+    number = _number(value, name)
     whole_cents = number.quantize(_CENT)
     if number != whole_cents:
         raise Bad(f"{name} {number} has fractions of a cent")
@@ -133,7 +136,8 @@ def read_break(value: Any) -> int:
     """Unpaid break minutes: a whole number of ASCII digits."""
     written = str(value).strip()
     if isinstance(value, bool) or not (written.isascii() and written.isdigit()):
-        raise Bad(f"unpaid_break_minutes {value!r} is not a whole number of minutes (0 or more)")
+        said = shown(value)
+        raise Bad(f"unpaid_break_minutes {said} is not a whole number of minutes (0 or more)")
     return int(written) if len(written) <= 15 else _HUGE_BREAK
 
 
@@ -346,7 +350,7 @@ def _time_column(
     instants, messages = _times(plain["t"], tz, ambiguous)
     others = keys.filter(pl.col("k") != TEXT)
     other_messages = [
-        t if k == PROBLEM else f"{python_value(t, k)!r} is not a date and time"
+        t if k == PROBLEM else f"{shown(python_value(t, k))} is not a date and time"
         for t, k in others.iter_rows()
     ]
     table = pl.concat(
@@ -369,7 +373,8 @@ def _employment(value: Any) -> str:
     said = _text_of(value, "employment_status")
     found = normalize_employment_status(said)
     if found not in EMPLOYMENT_STATUSES:
-        raise Bad(f"employment_status {value!r} is not one of {', '.join(EMPLOYMENT_STATUSES)}")
+        known = ", ".join(EMPLOYMENT_STATUSES)
+        raise Bad(f"employment_status {shown(value)} is not one of {known}")
     return found
 
 
@@ -384,7 +389,7 @@ def _status(value: Any) -> str:
     said = _text_of(value, "status")
     status = norm(said) if said else "worked"
     if " " in status:
-        raise Bad(f"status {said!r} is not one word (worked, sick, ...)")
+        raise Bad(f"status {shown(said)} is not one word (worked, sick, ...)")
     return status
 
 
@@ -483,8 +488,8 @@ def read_rows(
         )
         r.checks.append(("end", pl.when(elapsed > MAX_SHIFT_SECONDS).then(said)))
     minutes = r.distinct("unpaid_break_minutes", read_break, pl.Int64, "break*").fill_null(0)
-    shown = r.keep("break#", _distinct(frame, "unpaid_break_minutes", _break_text, pl.String)[0])
-    not_shorter = pl.format("unpaid break of {} minutes is not shorter than the shift", shown)
+    written = r.keep("break#", _distinct(frame, "unpaid_break_minutes", _break_text, pl.String)[0])
+    not_shorter = pl.format("unpaid break of {} minutes is not shorter than the shift", written)
     r.checks.append(("unpaid_break_minutes", pl.when(minutes * 60 >= elapsed).then(not_shorter)))
     worked = status == "worked"
     counts = status.is_in(list(fte_statuses))
@@ -516,7 +521,8 @@ def read_rows(
 def _break_text(value: Any) -> str:
     """The minutes of a break as a message writes them (``int``'s digits, any length)."""
     read_break(value)
-    return str(value).strip().lstrip("0") or "0"
+    digits = str(value).strip().lstrip("0") or "0"
+    return digits if len(digits) <= 15 else f"{digits[:15]}... ({len(digits):,} digits)"
 
 
 def _split(r: _Reader) -> Rows:
@@ -531,12 +537,12 @@ def _split(r: _Reader) -> Rows:
         field = pl.when(bad).then(where).otherwise(field)
     table = table.with_columns(message.alias("!message"), field.alias("!field"))
     refused = table.filter(pl.col("!message").is_not_null())
-    shown = _distinct(refused, "employee_id", _employee_shown, pl.String, blank=True)[0]
+    ids = _distinct(refused, "employee_id", _employee_shown, pl.String, blank=True)[0]
     errors = refused.select(
         "line",
         pl.col("!field").alias("field"),
         pl.col("!message").alias("message"),
-        shown.alias("employee_id"),
+        ids.alias("employee_id"),
     )
     typed = [
         "employee_id",

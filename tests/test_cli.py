@@ -797,7 +797,7 @@ def test_acceptance_scenario(scenario: Path | None) -> None:
     assert problems == [], "\n".join(problems)
 
 
-def test_a_carriage_return_in_an_error_row_is_written_as_python_s_csv_writes_it(
+def test_a_carriage_return_in_an_error_row_is_quoted(
     tmp_path: Path,
 ) -> None:
     # The employee of a row in error is shown trimmed, not folded: the CR stays inside.
@@ -810,4 +810,6 @@ def test_a_carriage_return_in_an_error_row_is_written_as_python_s_csv_writes_it(
         cli, ["check", "-a", str(tmp_path / "a.toml"), str(shifts), "--format", "csv"]
     )
     assert result.exit_code == 1
-    assert result.stdout.split("\n")[1].startswith("2,E1\rX,,,,,,,,,start: ")
+    assert result.stdout.split("\n")[1].startswith('2,"E1\rX",,,,,,,,,start: ')
+    (record,) = csv_records(result.stdout)
+    assert record["employee_id"] == "E1\rX"

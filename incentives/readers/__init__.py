@@ -6,6 +6,7 @@ as written; what the values mean is decided at evaluation (:mod:`incentives._row
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -36,7 +37,7 @@ def read_shifts(
         path = Path(source)
         fmt = input_format or _format_of(path)
         try:
-            data = path.read_bytes()
+            data = _read_path(path)
         except FileNotFoundError:
             raise ShiftFileError(f"{path}: no such file") from None
         except IsADirectoryError:
@@ -53,7 +54,21 @@ def read_shifts(
     return _read(data, input_format or "csv", name)
 
 
-def _bytes_of(stream: TextIO, name: str) -> bytes:
+def _read_path(path: Path) -> bytes:
+    """A file's bytes; a named pipe that no program writes to reads as empty, not forever."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(descriptor)
+
+
+def _bytes_of(stream: TextIO | None, name: str) -> bytes:
+    if stream is None:
+        raise ShiftFileError(f"{name}: standard input is closed")
     try:
         if hasattr(stream, "buffer") and not isinstance(stream, _StringIO):
             data: bytes = stream.buffer.read()

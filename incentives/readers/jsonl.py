@@ -13,8 +13,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
@@ -41,7 +43,8 @@ _UNSURE = (
     r'|"(?:extra|approved)"[ \t]*:[ \t]*(?:-|[0-9]*[.eE]|[02-9]|1[0-9])'
     r'|"(?:fte|base_rate|paid)"[ \t]*:[ \t]*(?:[tf-]|[0-9.]*[eE]|[0-9.]{16})'
     r'|"paid"[ \t]*:[ \t]*[0-9]+\.[0-9]{3}'
-    r"|\\u[dD][89abAB]"  # half of a surrogate pair
+    r"|\\u[dD][89a-fA-F]"  # half of a surrogate pair
+    r"|[0-9]{16}"  # a number too long for polars to decode as json.loads does
 )
 _KNOWN = "|".join(COLUMNS)
 _KNOWN_KEY = rf'"(?:{_KNOWN})"[ \t]*:'
@@ -148,28 +151,64 @@ def _records(lines: Iterable[tuple[int, str]]) -> _Read:
         if not text.strip():
             continue
         try:
-            value = json.loads(text, parse_float=Decimal)
+            value = json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
         except json.JSONDecodeError as exc:
             read.records.append(Record(number, {}, (None, f"not valid JSON ({exc.msg})")))
             continue
-        if not isinstance(value, dict):
-            read.records.append(Record(number, {}, (None, "not a JSON object")))
+        except RecursionError:
+            read.records.append(Record(number, {}, (None, "not valid JSON (nested too deeply)")))
             continue
-        values = {str(k).strip().lower(): v for k, v in value.items()}
-        read.keys.update(values)
-        kept = {k: v for k, v in values.items() if k in COLUMNS}
-        bad = next((k for k, v in kept.items() if isinstance(v, str) and _unencodable(v)), None)
-        if bad is not None:
-            problem = (bad, f"{bad}: the text holds half of a surrogate pair (not Unicode)")
+        except ValueError:  # an integer of more digits than Python converts
+            problem = (None, f"not valid JSON (a number of more than {_DIGITS} digits)")
             read.records.append(Record(number, {}, problem))
             continue
-        read.records.append(Record(number, kept))
+        if not isinstance(value, _Object):
+            read.records.append(Record(number, {}, (None, "not a JSON object")))
+            continue
+        read.records.append(_record(number, value, read.keys))
     return read
 
 
-def _unencodable(text: str) -> bool:
+_DIGITS = sys.get_int_max_str_digits()
+
+
+class _Object(dict[str, Any]):
+    """A JSON object, and the first of its keys (trimmed, in lower case) given twice."""
+
+    twice: str | None = None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    value = _Object(pairs)
+    if len(value) < len(pairs) or len({k.strip().lower() for k in value}) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            name = key.strip().lower()
+            if name in seen and name in COLUMNS:
+                value.twice = name
+                break
+            seen.add(name)
+    return value
+
+
+def _record(number: int, value: _Object, keys: set[str]) -> Record:
+    """The record of one object: its known keys trimmed and in lower case, each once."""
+    if value.twice is not None:
+        return Record(number, {}, (value.twice, f"the key {value.twice!r} is given twice"))
+    values = {k.strip().lower(): v for k, v in value.items()}
+    keys.update(values)
+    kept = {k: v for k, v in values.items() if k in COLUMNS}
+    bad = next((k for k, v in kept.items() if _unencodable(v)), None)
+    if bad is not None:
+        return Record(number, {}, (bad, "the text holds half of a surrogate pair (not Unicode)"))
+    return Record(number, kept)
+
+
+def _unencodable(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
     try:
-        text.encode("utf-8")
+        value.encode("utf-8")
     except UnicodeEncodeError:
         return True
     return False

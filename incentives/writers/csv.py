@@ -7,7 +7,6 @@ records are written a batch of rows at a time, so memory does not grow with the 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import BinaryIO
@@ -129,16 +128,6 @@ def write_csv(report: Report, out: BinaryIO) -> None:
     out.write((",".join(CSV_COLUMNS) + "\n").encode())
     for start in range(0, frame.height, BATCH):
         chunk = frame.slice(start, BATCH)
-        carriage = chunk.select(
-            pl.any_horizontal(pl.col(c).str.contains("\r", literal=True) for c in _FREE_TEXT).any()
-        ).item()
-        if carriage:  # polars quotes a carriage return, Python's csv module does not
-            text = io.StringIO()
-            csv.writer(text, lineterminator="\n").writerows(
-                ["" if cell is None else cell for cell in row] for row in chunk.iter_rows()
-            )
-            out.write(text.getvalue().encode("utf-8"))
-            continue
         chunk.write_csv(out, include_header=False, quote_style="necessary", line_terminator="\n")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 
@@ -90,11 +88,16 @@ def csv_records(report: Report) -> list[tuple[int, list[str]]]:
 
 def write_csv(records: Iterable[tuple[int, list[str]]]) -> str:
     """The CSV report's text: the header, then ``records`` (already in line order)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(cells for _, cells in records)
-    return out.getvalue()
+    lines = [",".join(CSV_COLUMNS)]
+    lines.extend(",".join(_quoted(c) for c in cells) for _, cells in records)
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(cell: str) -> str:
+    """RFC 4180: a cell holding a comma, a quote or a line break (CR included) is quoted."""
+    if any(c in cell for c in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def explain_text(report: Report, line: int, agreements: list[Agreement], source: str) -> str:
