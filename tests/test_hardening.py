@@ -349,3 +349,22 @@ def test_explain_json_leaves_out_paid_and_difference_without_claims(
     assert result.returncode == OK
     assert '"paid"' not in result.stdout
     assert '"difference"' not in result.stdout
+
+
+def test_thousands_of_tiers_pay_the_tier_reached(tmp_path: Path) -> None:
+    # Tier k is k/250 hours and pays $k: 12 hours reach tier 3000, 4 h 30 min tier 1125.
+    tiers = ", ".join(
+        f'{{ min_hours = {k / 250:.3f}, amount = "{k}.00" }}' for k in range(1, 3001)
+    )
+    text = agreement_text(payout=f"tiers = [{tiers}]")
+    path = put(tmp_path, "a.toml", text)
+    shifts = put(
+        tmp_path,
+        "shifts.csv",
+        f"{HEADER}E1,{ROW},0,\nE2,Test,2020-12-29T07:00,2020-12-29T11:30,true,0,\n"
+        "E3,Test,2020-12-29T07:00,2020-12-29T07:00:14,true,0,\n",
+    )
+    result = run("check", "-a", path, shifts, "--format", "csv", timeout=60)
+    assert result.returncode == OK
+    amounts = [line.split(",")[5] for line in csv_lines(result)]
+    assert amounts == ["3000.00", "1125.00", "0.00"]

@@ -12,6 +12,7 @@ Adding a kind: an entry in :data:`KINDS`, its field in the agreement model's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,24 +117,33 @@ def _tiers(comp: Component) -> list[tuple[Fraction, Decimal]]:
     return [(Fraction(t.min_hours), t.amount) for t in comp.spec.tiers or ()]
 
 
+def _tier_index(comp: Component) -> pl.Expr:
+    """How many tiers the qualifying hours reach (0: none), found by binary search.
+
+    With the tiers' lower bounds ``n_i / D`` over a common denominator, hours reach tier
+    ``i`` exactly when ``floor(q × D / (3600 × per)) >= n_i``; thousands of tiers cost a
+    search, not thousands of comparisons.
+    """
+    lows = [low for low, _ in _tiers(comp)]
+    common = math.lcm(*(low.denominator for low in lows))
+    bounds = pl.Series([int(low * common) for low in lows], dtype=I128)
+    reached = (pl.col("hours.q") * common) // (pl.col("hours.per") * 3600)
+    return pl.lit(bounds).search_sorted(reached, side="right").cast(pl.Int64)
+
+
 def _tier_part(comp: Component, scale: Scale) -> pl.Expr:
-    part: pl.Expr = pl.lit(0, dtype=I128)
-    for low, amount in _tiers(comp):
-        part = pl.when(hours.at_least(low)).then(_flat(amount, scale)).otherwise(part)
-    return part
+    amounts = [0, *(scale.dollars(amount) * 100 * 3600 for _, amount in _tiers(comp))]
+    flat = lookup(_tier_index(comp), dict(enumerate(amounts)), 0, I128)
+    return flat * pl.col("hours.per")
 
 
 def _tier_words(comp: Component, scale: Scale) -> pl.Expr:
     tiers = _tiers(comp)
-    words: pl.Expr = pl.format(
-        f"{{}} hours are below the lowest tier ({number_text(tiers[0][0])} hours)", hours.text()
+    said = [f" hours are below the lowest tier ({number_text(tiers[0][0])} hours)"]
+    said += [f" hours reach the {number_text(low)}-hour tier: {cents(a)}" for low, a in tiers]
+    return pl.concat_str(
+        hours.text(), lookup(_tier_index(comp), dict(enumerate(said)), "", pl.String)
     )
-    for low, amount in tiers:
-        reached = pl.format(
-            f"{{}} hours reach the {number_text(low)}-hour tier: {cents(amount)}", hours.text()
-        )
-        words = pl.when(hours.at_least(low)).then(reached).otherwise(words)
-    return words
 
 
 KINDS: dict[str, PayoutKind] = {
