@@ -131,42 +131,52 @@ def _records(lines: pl.DataFrame) -> pl.DataFrame | None:
             fields=pl.col("text").str.count_matches(",", literal=True).fill_null(0) + 1,
         )
     else:
-        ends = (pl.col("quotes").cum_sum() % 2) == 0
-        grouped = lines.with_columns(record=ends.cast(pl.Int64).cum_sum().shift(1, fill_value=0))
-        if not lines.select(ends.last()).item():
+        records = _joined(lines)
+        if records is None:
             return None  # a quoted value runs to the end of the file
-        records = (
-            grouped.group_by("record", maintain_order=True)
-            .agg(
-                pl.col("line").first(),
-                pl.col("text").fill_null("").str.join("\n"),
-                pl.col("quotes").sum(),
-                pl.len().alias("physical"),
-            )
-            .with_columns(
-                text=pl.when((pl.col("physical") == 1) & (pl.col("text") == ""))
-                .then(None)
-                .otherwise(pl.col("text"))
-            )
-        )
         quoted = pl.col("quotes") > 0
         if not records.filter(quoted)["text"].str.contains(_RECORD).all():
             return None
-        unquoted = pl.col("text").str.replace_all(r'"(?:[^"]|"")*"', "")
+        # Each quoted field is matched whole (its commas with it) and holds two of the
+        # record's quotes ("" inside splits it into two matches of two quotes each).
+        separators = pl.col("text").str.count_matches(r'"[^"]*"|,') - pl.col("quotes") // 2
+        commas = pl.col("text").str.count_matches(",", literal=True)
         records = records.select(
             "line",
             "text",
-            fields=pl.when(quoted)
-            .then(unquoted)
-            .otherwise(pl.col("text"))
-            .str.count_matches(",", literal=True)
-            .fill_null(0)
-            + 1,
+            fields=pl.when(quoted).then(separators).otherwise(commas).fill_null(0) + 1,
         )
     # One blank cell: csv.reader skips the row. A quoted cell is blank when only white
     # space is inside the quotes.
     quoted_blank = pl.col("text").str.contains(f'^"{_WHITE}*"$')
     return records.with_columns(blank=blank_column(pl.col("text")) | quoted_blank.fill_null(False))
+
+
+def _joined(lines: pl.DataFrame) -> pl.DataFrame | None:
+    """The records of lines holding quotes: the lines of a value that spans several joined
+    into one (a record ends on a line where the quotes so far are even); None when the
+    last record never ends."""
+    if lines.select((pl.col("quotes") % 2 == 0).all()).item():
+        return lines.select("line", "text", "quotes")  # every record is one line
+    ends = (pl.col("quotes").cum_sum() % 2) == 0
+    grouped = lines.with_columns(record=ends.cast(pl.Int64).cum_sum().shift(1, fill_value=0))
+    if not lines.select(ends.last()).item():
+        return None
+    return (
+        grouped.group_by("record", maintain_order=True)
+        .agg(
+            pl.col("line").first(),
+            pl.col("text").fill_null("").str.join("\n"),
+            pl.col("quotes").sum(),
+            pl.len().alias("physical"),
+        )
+        .with_columns(
+            text=pl.when((pl.col("physical") == 1) & (pl.col("text") == ""))
+            .then(None)
+            .otherwise(pl.col("text"))
+        )
+        .drop("record", "physical")
+    )
 
 
 def _batch_frame(rows: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
