@@ -6,6 +6,7 @@ sets the exit status; all deciding is the library's.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 import json
@@ -14,6 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, NoReturn, TextIO, cast
@@ -31,6 +33,7 @@ from ._report import Report
 from ._shifts import ShiftBatch
 from ._time import AMBIGUOUS_CHOICES, Ambiguous
 from .readers import read_shifts
+from .readers.csv import DELIMITERS
 from .writers.csv import write_csv
 from .writers.explain import explain_text
 from .writers.json import write_json
@@ -121,8 +124,25 @@ def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-def _read(shifts: str, input_format: str | None) -> ShiftBatch:
-    return read_shifts(shifts, input_format=cast(Literal["csv", "jsonl"] | None, input_format))
+def _read(shifts: str, reading: Reading) -> ShiftBatch:
+    return read_shifts(
+        shifts,
+        input_format=cast(Literal["csv", "jsonl"] | None, reading.input_format),
+        encoding=reading.encoding,
+        delimiter=reading.delimiter,
+    )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read the shifts file: its format, encoding and delimiter (None: detected)."""
+
+    input_format: str | None = None
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+
+
+_DELIMITER_NAMES = {name: char for char, name in DELIMITERS.items()}
 
 
 def _report(
@@ -131,17 +151,29 @@ def _report(
     as_of: Any,
     timezone: str | None,
     ambiguous: str,
-    input_format: str | None,
+    reading: Reading,
     lines: list[int] | None = None,
 ) -> tuple[list[Agreement], ShiftBatch, Report]:
     loaded = [load_agreement(p) for p in agreements]
     day = as_of.date() if as_of else None
     plan = Plan.of(loaded, day, timezone, cast(Ambiguous, ambiguous))
-    batch = _read(shifts, input_format)
+    batch = _read(shifts, reading)
     show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
     with _progress(show) as progress_to:
         decided = decide(plan, batch, lines=lines, progress=progress_to)
     return loaded, batch, Report.of(decided)
+
+
+def _known_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"{value!r} is not an encoding Python knows") from None
+    return value
+
+
+def _reading(input_format: str | None, encoding: str, delimiter: str | None) -> Reading:
+    return Reading(input_format, encoding, _DELIMITER_NAMES[delimiter] if delimiter else None)
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -179,6 +211,19 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["csv", "jsonl"]),
             default=None,
             help="Format of SHIFTS when its suffix does not say (standard input: csv).",
+        ),
+        click.option(
+            "--encoding",
+            default="utf-8",
+            show_default=True,
+            callback=_known_encoding,
+            help="Encoding of SHIFTS, e.g. cp1252 for a file saved by Excel on Windows.",
+        ),
+        click.option(
+            "--delimiter",
+            type=click.Choice(sorted(_DELIMITER_NAMES)),
+            default=None,
+            help="Delimiter of a CSV file (default: detected from the header).",
         ),
     ]
     for option in reversed(options):
@@ -285,13 +330,16 @@ def check(
     timezone: str | None,
     ambiguous: str,
     input_format: str | None,
+    encoding: str,
+    delimiter: str | None,
     fmt: str | None,
     output: str | None,
 ) -> None:
     """Check a shifts file (or - for standard input) against agreements."""
     chosen = _format_for(output, fmt)
     with _bad_input():
-        _, _, report = _report(agreements, shifts, as_of, timezone, ambiguous, input_format)
+        reading = _reading(input_format, encoding, delimiter)
+        _, _, report = _report(agreements, shifts, as_of, timezone, ambiguous, reading)
         _write(report, chosen, output)
     sys.exit(ROW_ERRORS if report.totals.errors else OK)
 
@@ -309,6 +357,8 @@ def explain(
     timezone: str | None,
     ambiguous: str,
     input_format: str | None,
+    encoding: str,
+    delimiter: str | None,
     line: int,
     fmt: str,
 ) -> None:
@@ -320,7 +370,13 @@ def explain(
     """
     with _bad_input():
         loaded, batch, report = _report(
-            agreements, shifts, as_of, timezone, ambiguous, input_format, lines=[line]
+            agreements,
+            shifts,
+            as_of,
+            timezone,
+            ambiguous,
+            _reading(input_format, encoding, delimiter),
+            lines=[line],
         )
         try:
             report.row(line)

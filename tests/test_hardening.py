@@ -353,9 +353,7 @@ def test_explain_json_leaves_out_paid_and_difference_without_claims(
 
 def test_thousands_of_tiers_pay_the_tier_reached(tmp_path: Path) -> None:
     # Tier k is k/250 hours and pays $k: 12 hours reach tier 3000, 4 h 30 min tier 1125.
-    tiers = ", ".join(
-        f'{{ min_hours = {k / 250:.3f}, amount = "{k}.00" }}' for k in range(1, 3001)
-    )
+    tiers = ", ".join(f'{{ min_hours = {k / 250:.3f}, amount = "{k}.00" }}' for k in range(1, 3001))
     text = agreement_text(payout=f"tiers = [{tiers}]")
     path = put(tmp_path, "a.toml", text)
     shifts = put(

@@ -861,16 +861,21 @@ class TestSources:
         assert [r.line for r in report.rows] == [1, 2]
         assert report.totals.amount == Decimal("200.00")
 
-    @pytest.mark.parametrize("name", ["shifts.txt", "shifts.xlsx", "shifts"])
+    @pytest.mark.parametrize("name", ["shifts.xml", "shifts.xlsx", "shifts"])
     def test_an_unknown_suffix_is_a_file_error(self, tmp_path: Path, name: str) -> None:
         path = write(tmp_path, HEADER + shift(), name)
         with pytest.raises(ShiftFileError, match="shifts"):
             incentives.read_shifts(path)
 
     def test_an_unknown_suffix_is_read_when_the_format_is_given(self, tmp_path: Path) -> None:
-        path = write(tmp_path, HEADER + shift(), "shifts.txt")
+        path = write(tmp_path, HEADER + shift(), "shifts.dat")
         batch = incentives.read_shifts(path, input_format="csv")
         report = incentives.evaluate([load(tmp_path)], batch)
+        assert row(report, 2).amount == Decimal("100.00")
+
+    @pytest.mark.parametrize("name", ["shifts.tsv", "shifts.txt"])
+    def test_tsv_and_txt_files_are_read_as_csv(self, tmp_path: Path, name: str) -> None:
+        report = check(tmp_path, HEADER + shift(), name=name)
         assert row(report, 2).amount == Decimal("100.00")
 
     def test_the_suffix_is_matched_ignoring_case(self, tmp_path: Path) -> None:

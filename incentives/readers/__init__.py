@@ -24,14 +24,20 @@ def read_shifts(
     source: str | Path | TextIO,
     *,
     input_format: InputFormat | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ShiftBatch:
     """Read a shifts file: CSV with a header row, or JSON Lines (SPEC section 4).
 
     ``source`` is a path, ``"-"`` for standard input, or an open text file. The format
-    comes from the suffix (``.csv``; ``.jsonl`` or ``.ndjson``) unless ``input_format``
-    says; standard input and open files are CSV unless told otherwise. Problems with the
-    file as a whole raise :class:`ShiftFileError`; problems with one row are kept with
-    that row and reported when it is evaluated.
+    comes from the suffix (``.csv``, ``.tsv`` or ``.txt``; ``.jsonl`` or ``.ndjson``)
+    unless ``input_format`` says; standard input and open files are CSV unless told
+    otherwise. ``encoding`` is the file's (UTF-8, a byte order mark tolerated, unless
+    told: ``"cp1252"`` for what Excel saves on Windows). A CSV file's fields are split by
+    ``delimiter``: ``","``, ``"\t"`` or ``";"``, by default the one that splits the header
+    into the most known columns. Problems with the file as a whole raise
+    :class:`ShiftFileError`; problems with one row are kept with that row and reported
+    when it is evaluated.
     """
     if isinstance(source, (str, Path)) and str(source) != "-":
         path = Path(source)
@@ -44,14 +50,16 @@ def read_shifts(
             raise ShiftFileError(f"{path}: is a directory, not a shifts file") from None
         except OSError as exc:
             raise ShiftFileError(f"{path}: cannot be read ({exc.strerror})") from None
-        return _read(data, fmt, str(path))
+        return _read(data, fmt, str(path), encoding, delimiter)
     if isinstance(source, (str, Path)):
         name = "<stdin>"
         data = _bytes_of(sys.stdin, name)
     else:
         name = getattr(source, "name", "<stream>")
         data = _bytes_of(source, name)
-    return _read(data, input_format or "csv", name)
+        if not _has_bytes(source):
+            encoding = "utf-8"  # the stream's text, encoded by _bytes_of
+    return _read(data, input_format or "csv", name, encoding, delimiter)
 
 
 def _read_path(path: Path) -> bytes:
@@ -70,7 +78,7 @@ def _bytes_of(stream: TextIO | None, name: str) -> bytes:
     if stream is None:
         raise ShiftFileError(f"{name}: standard input is closed")
     try:
-        if hasattr(stream, "buffer") and not isinstance(stream, _StringIO):
+        if _has_bytes(stream):
             data: bytes = stream.buffer.read()
             return data
         return stream.read().encode("utf-8", "surrogatepass")
@@ -78,19 +86,27 @@ def _bytes_of(stream: TextIO | None, name: str) -> bytes:
         raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
 
 
-def _read(data: bytes, fmt: InputFormat, name: str) -> ShiftBatch:
-    return read_csv(data, name) if fmt == "csv" else read_jsonl(data, name)
+def _has_bytes(stream: TextIO) -> bool:
+    return hasattr(stream, "buffer") and not isinstance(stream, _StringIO)
+
+
+def _read(
+    data: bytes, fmt: InputFormat, name: str, encoding: str, delimiter: str | None
+) -> ShiftBatch:
+    if fmt == "csv":
+        return read_csv(data, name, delimiter=delimiter, encoding=encoding)
+    return read_jsonl(data, name, encoding=encoding)
 
 
 def _format_of(path: Path) -> InputFormat:
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     raise ShiftFileError(
         f"{path}: unknown shifts file type {suffix or '(no suffix)'!r}: "
-        f"use .csv, .jsonl or .ndjson, or give the format"
+        f"use .csv, .tsv, .txt, .jsonl or .ndjson, or give the format"
     )
 
 

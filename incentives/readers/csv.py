@@ -26,9 +26,15 @@ _FIELD_LIMIT = csv.field_size_limit()
 _SEPARATORS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
 _WHITE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 _QUOTED = r'"(?:[^"]|"")*"'
-_RECORD = rf'(?s)^(?:{_QUOTED}|[^",]*)(?:,(?:{_QUOTED}|[^",]*))*$'
+DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
+"""The delimiters a shifts file may use, and their names on the command line."""
+_IN_REGEX = {",": ",", "\t": r"\t", ";": ";"}
 
-"""A record both readers split alike: each field quoted whole, or without quotes."""
+
+def _record_pattern(delimiter: str) -> str:
+    """A record both readers split alike: each field quoted whole, or without quotes."""
+    d = _IN_REGEX[delimiter]
+    return rf'(?s)^(?:{_QUOTED}|[^"{d}]*)(?:{d}(?:{_QUOTED}|[^"{d}]*))*$'
 
 
 def header_columns(cells: list[str], name: str) -> tuple[str, ...]:
@@ -48,18 +54,61 @@ def header_columns(cells: list[str], name: str) -> tuple[str, ...]:
     return columns
 
 
-def read_csv(data: bytes, name: str) -> ShiftBatch:
-    """The batch of a CSV file's bytes (UTF-8, a byte order mark tolerated)."""
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+def read_csv(
+    data: bytes, name: str, *, delimiter: str | None = None, encoding: str = "utf-8"
+) -> ShiftBatch:
+    """The batch of a CSV file's bytes, in ``encoding`` (UTF-8 by default, a byte order
+    mark tolerated), its fields split by ``delimiter`` (one of :data:`DELIMITERS`; by
+    default the one that splits the header into the most known columns, else a comma)."""
+    text = decoded(data, name, encoding)
+    data = utf8_bytes(data, text, encoding)
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise ShiftFileError(f"{name}: the delimiter must be a comma, a tab or a semicolon")
+    delimiter = delimiter or _detected(text)
     separator = next((s for s in _SEPARATORS if s not in data), None)
     if separator is None or _LONE_CR.search(data):
-        return _read_records(text, name)
-    batch = _read_columns(data, separator.decode(), name)
-    return batch if batch is not None else _read_records(text, name)
+        return _read_records(text, name, delimiter)
+    batch = _read_columns(data, separator.decode(), name, delimiter)
+    return batch if batch is not None else _read_records(text, name, delimiter)
+
+
+def decoded(data: bytes, name: str, encoding: str) -> str:
+    """The text of a file's bytes; a byte that is not ``encoding`` is named with its line."""
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        utf8 = is_utf8(encoding)
+        hint = ": if a Windows program saved it, try --encoding cp1252" if utf8 else ""
+        said = "UTF-8" if utf8 else encoding
+        raise ShiftFileError(
+            f"{name}: line {line}, byte {column}: not {said} text (byte 0x{byte}){hint}"
+        ) from None
+    except LookupError:
+        raise ShiftFileError(f"{name}: unknown encoding {encoding!r}") from None
+
+
+def utf8_bytes(data: bytes, text: str, encoding: str) -> bytes:
+    """The file's bytes as UTF-8 without a byte order mark (re-encoded only if need be)."""
+    return data.removeprefix(b"\xef\xbb\xbf") if is_utf8(encoding) else text.encode("utf-8")
+
+
+def is_utf8(encoding: str) -> bool:
+    """Whether ``encoding`` names UTF-8 (with or without its byte order mark)."""
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+
+
+def _detected(text: str) -> str:
+    """The delimiter that splits the header into the most known columns (ties: a comma)."""
+    header = text.lstrip("\r\n").split("\n", 1)[0].split("\r", 1)[0]
+
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        return sum(1 for cell in cells if cell.strip().lower() in COLUMNS)
+
+    return max(DELIMITERS, key=known)
 
 
 def _lines(data: bytes, separator: str) -> pl.Series:
@@ -78,7 +127,7 @@ def _lines(data: bytes, separator: str) -> pl.Series:
     return frame["text"]
 
 
-def _read_columns(data: bytes, separator: str, name: str) -> ShiftBatch | None:
+def _read_columns(data: bytes, separator: str, name: str, delimiter: str) -> ShiftBatch | None:
     """The batch, split by polars; None when ``csv.reader`` must read the file."""
     lines = _lines(data, separator)
     if lines.len() == 0:
@@ -89,13 +138,13 @@ def _read_columns(data: bytes, separator: str, name: str) -> ShiftBatch | None:
         line=pl.int_range(1, lines.len() + 1, dtype=pl.Int64),
         quotes=pl.col("text").str.count_matches('"', literal=True).fill_null(0),
     )
-    records = _records(frame)
+    records = _records(frame, delimiter)
     if records is None:
         return None
     first = records.row(0, named=True)
     if first["fields"] == 1 and first["blank"]:
         return None  # blank rows before the header: csv.reader skips them
-    cells = next(csv.reader([first["text"]], strict=True))
+    cells = next(csv.reader([first["text"]], strict=True, delimiter=delimiter))
     if not any(cell.strip() for cell in cells):
         return None
     columns = header_columns(cells, name)
@@ -104,6 +153,7 @@ def _read_columns(data: bytes, separator: str, name: str) -> ShiftBatch | None:
             data,
             has_header=False,
             new_columns=[f"c{i}" for i in range(len(columns))],
+            separator=delimiter,
             infer_schema=False,
             truncate_ragged_lines=True,
             raise_if_empty=False,
@@ -121,26 +171,28 @@ def _read_columns(data: bytes, separator: str, name: str) -> ShiftBatch | None:
     )
 
 
-def _records(lines: pl.DataFrame) -> pl.DataFrame | None:
+def _records(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
     """Records: their first line, text, number of fields and whether they are blank;
     None when a quoted record is one that only ``csv.reader`` reads right."""
     if lines["quotes"].sum() == 0:
         records = lines.select(
             "line",
             "text",
-            fields=pl.col("text").str.count_matches(",", literal=True).fill_null(0) + 1,
+            fields=pl.col("text").str.count_matches(delimiter, literal=True).fill_null(0) + 1,
         )
     else:
-        records = _joined(lines)
-        if records is None:
+        joined = _joined(lines)
+        if joined is None:
             return None  # a quoted value runs to the end of the file
+        records = joined
         quoted = pl.col("quotes") > 0
-        if not records.filter(quoted)["text"].str.contains(_RECORD).all():
+        if not records.filter(quoted)["text"].str.contains(_record_pattern(delimiter)).all():
             return None
         # Each quoted field is matched whole (its commas with it) and holds two of the
         # record's quotes ("" inside splits it into two matches of two quotes each).
-        separators = pl.col("text").str.count_matches(r'"[^"]*"|,') - pl.col("quotes") // 2
-        commas = pl.col("text").str.count_matches(",", literal=True)
+        pattern = f'"[^"]*"|{_IN_REGEX[delimiter]}'
+        separators = pl.col("text").str.count_matches(pattern) - pl.col("quotes") // 2
+        commas = pl.col("text").str.count_matches(delimiter, literal=True)
         records = records.select(
             "line",
             "text",
@@ -197,9 +249,9 @@ def _batch_frame(rows: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
     )
 
 
-def _read_records(text: str, name: str) -> ShiftBatch:
+def _read_records(text: str, name: str, delimiter: str) -> ShiftBatch:
     """The batch, read record by record by ``csv.reader`` (strict, default dialect)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     try:
         cells = next(reader, None)
         while cells is not None and not any(cell.strip() for cell in cells):

@@ -20,9 +20,9 @@ from typing import Any
 
 import polars as pl
 
-from .._errors import ShiftFileError
 from .._shifts import COLUMNS, Record, ShiftBatch, frame_of_records
 from .._text import blank_column
+from .csv import decoded, utf8_bytes
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _SEPARATORS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
@@ -50,13 +50,11 @@ _KNOWN = "|".join(COLUMNS)
 _KNOWN_KEY = rf'"(?:{_KNOWN})"[ \t]*:'
 
 
-def read_jsonl(data: bytes, name: str) -> ShiftBatch:
-    """The batch of a JSON Lines file's bytes (UTF-8, a byte order mark tolerated)."""
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+def read_jsonl(data: bytes, name: str, *, encoding: str = "utf-8") -> ShiftBatch:
+    """The batch of a JSON Lines file's bytes (UTF-8 by default, a byte order mark
+    tolerated)."""
+    text = decoded(data, name, encoding)
+    data = utf8_bytes(data, text, encoding)
     separator = next((s for s in _SEPARATORS if s not in data), None)
     if separator is None or _LONE_CR.search(data) or not data:
         return _batch(name, _records(enumerate(io.StringIO(text, newline=""), start=1)))
