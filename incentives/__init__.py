@@ -27,12 +27,14 @@ from ._engine import evaluate
 from ._errors import (
     AgreementError,
     IncentivesError,
+    ProfileError,
     RepeatedTimeError,
     ShiftFileError,
     SkippedTimeError,
     TimeError,
 )
 from ._load import load_agreement
+from ._profile import Profile, load_profile
 from ._report import (
     Adjustment,
     AgreementSummary,
@@ -66,6 +68,8 @@ __all__ = [
     "Outcome",
     "PayPeriod",
     "PayoutComponent",
+    "Profile",
+    "ProfileError",
     "Reason",
     "Record",
     "RepeatedTimeError",
@@ -85,5 +89,6 @@ __all__ = [
     "agreement_json_schema",
     "evaluate",
     "load_agreement",
+    "load_profile",
     "read_shifts",
 ]

@@ -29,6 +29,7 @@ from ._agreement import Agreement, agreement_json_schema
 from ._engine import Plan, decide
 from ._errors import IncentivesError
 from ._load import load_agreement
+from ._profile import Profile, bundled
 from ._report import Report
 from ._shifts import ShiftBatch
 from ._time import AMBIGUOUS_CHOICES, Ambiguous
@@ -130,6 +131,8 @@ def _read(shifts: str, reading: Reading) -> ShiftBatch:
         input_format=cast(Literal["csv", "jsonl"] | None, reading.input_format),
         encoding=reading.encoding,
         delimiter=reading.delimiter,
+        profile=reading.profile,
+        sheet=reading.sheet,
     )
 
 
@@ -138,8 +141,10 @@ class Reading:
     """How to read the shifts file: its format, encoding and delimiter (None: detected)."""
 
     input_format: str | None = None
-    encoding: str = "utf-8"
+    encoding: str | None = None
     delimiter: str | None = None
+    profile: str | None = None
+    sheet: str | int | None = None
 
 
 _DELIMITER_NAMES = {name: char for char, name in DELIMITERS.items()}
@@ -164,7 +169,9 @@ def _report(
     return loaded, batch, Report.of(decided)
 
 
-def _known_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _known_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
     try:
         codecs.lookup(value)
     except LookupError:
@@ -172,8 +179,16 @@ def _known_encoding(ctx: click.Context, param: click.Parameter, value: str) -> s
     return value
 
 
-def _reading(input_format: str | None, encoding: str, delimiter: str | None) -> Reading:
-    return Reading(input_format, encoding, _DELIMITER_NAMES[delimiter] if delimiter else None)
+def _reading(options: dict[str, Any]) -> Reading:
+    delimiter = options["delimiter"]
+    sheet = options["sheet"]
+    return Reading(
+        options["input_format"],
+        options["encoding"],
+        _DELIMITER_NAMES[delimiter] if delimiter else None,
+        options["profile"],
+        int(sheet) if sheet and sheet.isdigit() else sheet,
+    )
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -214,16 +229,27 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--encoding",
-            default="utf-8",
-            show_default=True,
+            default=None,
             callback=_known_encoding,
-            help="Encoding of SHIFTS, e.g. cp1252 for a file saved by Excel on Windows.",
+            help="Encoding of SHIFTS (default utf-8), e.g. cp1252 for a file saved by Excel "
+            "on Windows.",
         ),
         click.option(
             "--delimiter",
             type=click.Choice(sorted(_DELIMITER_NAMES)),
             default=None,
             help="Delimiter of a CSV file (default: detected from the header).",
+        ),
+        click.option(
+            "--profile",
+            default=None,
+            help="Input profile: a bundled one (see 'incentives profiles') or a TOML file, "
+            "mapping another system's columns and formats.",
+        ),
+        click.option(
+            "--sheet",
+            default=None,
+            help="Sheet of a workbook (.xlsx, .xls, .ods): its name or number (1 is the first).",
         ),
     ]
     for option in reversed(options):
@@ -329,16 +355,14 @@ def check(
     as_of: Any,
     timezone: str | None,
     ambiguous: str,
-    input_format: str | None,
-    encoding: str,
-    delimiter: str | None,
     fmt: str | None,
     output: str | None,
+    **options: Any,
 ) -> None:
     """Check a shifts file (or - for standard input) against agreements."""
     chosen = _format_for(output, fmt)
     with _bad_input():
-        reading = _reading(input_format, encoding, delimiter)
+        reading = _reading(options)
         _, _, report = _report(agreements, shifts, as_of, timezone, ambiguous, reading)
         _write(report, chosen, output)
     sys.exit(ROW_ERRORS if report.totals.errors else OK)
@@ -356,11 +380,9 @@ def explain(
     as_of: Any,
     timezone: str | None,
     ambiguous: str,
-    input_format: str | None,
-    encoding: str,
-    delimiter: str | None,
     line: int,
     fmt: str,
+    **options: Any,
 ) -> None:
     """Explain one row of a shifts file, rule by rule, in plain words.
 
@@ -375,7 +397,7 @@ def explain(
             as_of,
             timezone,
             ambiguous,
-            _reading(input_format, encoding, delimiter),
+            _reading(options),
             lines=[line],
         )
         try:
@@ -430,9 +452,26 @@ def validate(paths: tuple[str, ...]) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the agreement file."""
-    _say_bytes(json.dumps(agreement_json_schema(), indent=2) + "\n")
+@click.option(
+    "--what",
+    type=click.Choice(["agreement", "profile"]),
+    default="agreement",
+    show_default=True,
+    help="The file whose JSON Schema to print.",
+)
+def schema(what: str) -> None:
+    """Print the JSON Schema of the agreement file (or of an input profile)."""
+    found = agreement_json_schema() if what == "agreement" else Profile.model_json_schema()
+    _say_bytes(json.dumps(found, indent=2) + "\n")
+
+
+@cli.command()
+def profiles() -> None:
+    """List the bundled input profiles (use one with --profile NAME)."""
+    with _bad_input():
+        known = bundled()
+    width = max(len(name) for name in known)
+    _say("".join(f"{name:<{width}}  {p.description}\n" for name, p in known.items()))
 
 
 @cli.command()

@@ -6,6 +6,7 @@ keeps working for code that does not know this package::
 
     IncentivesError
     ├── AgreementError (ValueError)       an agreement file or mapping is invalid
+    │   └── ProfileError                  an input profile is invalid
     ├── ShiftFileError (ValueError)       a shifts file cannot be read at all
     └── TimeError (ValueError)            a wall-clock time cannot be turned into an instant
         ├── SkippedTimeError              it falls in a spring-forward gap
@@ -39,6 +40,10 @@ class AgreementError(IncentivesError, ValueError):
 
 class ShiftFileError(IncentivesError, ValueError):
     """A shifts file cannot be evaluated at all (unreadable, or a required column missing)."""
+
+
+class ProfileError(AgreementError):
+    """An input profile is invalid; the message names the file and every key at fault."""
 
 
 class TimeError(IncentivesError, ValueError):

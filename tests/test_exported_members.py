@@ -99,6 +99,7 @@ def test_every_exported_exception_derives_from_incentives_error() -> None:
         "TimeError",
         "SkippedTimeError",
         "RepeatedTimeError",
+        "ProfileError",
     }
     assert all(issubclass(e, incentives.IncentivesError) for e in exceptions)
 

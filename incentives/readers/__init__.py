@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from .._errors import ShiftFileError
+from .._profile import Profile, load_profile
 from .._shifts import InputFormat, ShiftBatch
-from .csv import read_csv
+from .csv import profiled, read_csv
 from .jsonl import read_jsonl
 from .objects import batch_of_frame
+from .workbook import read_workbook
+
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 __all__ = ["batch_of_frame", "read_shifts"]
 
@@ -24,8 +29,10 @@ def read_shifts(
     source: str | Path | TextIO,
     *,
     input_format: InputFormat | None = None,
-    encoding: str = "utf-8",
+    encoding: str | None = None,
     delimiter: str | None = None,
+    profile: str | Path | Profile | None = None,
+    sheet: str | int | None = None,
 ) -> ShiftBatch:
     """Read a shifts file: CSV with a header row, or JSON Lines (SPEC section 4).
 
@@ -35,10 +42,18 @@ def read_shifts(
     otherwise. ``encoding`` is the file's (UTF-8, a byte order mark tolerated, unless
     told: ``"cp1252"`` for what Excel saves on Windows). A CSV file's fields are split by
     ``delimiter``: ``","``, ``"\t"`` or ``";"``, by default the one that splits the header
-    into the most known columns. Problems with the file as a whole raise
+    into the most known columns. ``profile`` (a :class:`Profile`, the name of a bundled one
+    or a TOML file) maps the columns and formats of another system's export; a workbook
+    (``.xlsx``, ``.xls``, ``.ods``) is read from its first sheet, or ``sheet`` (a name, or a
+    number from 1). Problems with the file as a whole raise
     :class:`ShiftFileError`; problems with one row are kept with that row and reported
     when it is evaluated.
     """
+    chosen = load_profile(profile) if profile is not None else None
+    encoding = encoding or (chosen.encoding if chosen else None) or "utf-8"
+    delimiter = delimiter or (chosen.delimiter if chosen else None)
+    if isinstance(source, (str, Path)) and Path(source).suffix.lower() in WORKBOOKS:
+        return read_workbook(Path(source), str(source), sheet=sheet, profile=chosen)
     if isinstance(source, (str, Path)) and str(source) != "-":
         path = Path(source)
         fmt = input_format or _format_of(path)
@@ -50,7 +65,7 @@ def read_shifts(
             raise ShiftFileError(f"{path}: is a directory, not a shifts file") from None
         except OSError as exc:
             raise ShiftFileError(f"{path}: cannot be read ({exc.strerror})") from None
-        return _read(data, fmt, str(path), encoding, delimiter)
+        return _read(data, fmt, str(path), Options(encoding, delimiter, chosen))
     if isinstance(source, (str, Path)):
         name = "<stdin>"
         data = _bytes_of(sys.stdin, name)
@@ -59,7 +74,7 @@ def read_shifts(
         data = _bytes_of(source, name)
         if not _has_bytes(source):
             encoding = "utf-8"  # the stream's text, encoded by _bytes_of
-    return _read(data, input_format or "csv", name, encoding, delimiter)
+    return _read(data, input_format or "csv", name, Options(encoding, delimiter, chosen))
 
 
 def _read_path(path: Path) -> bytes:
@@ -90,12 +105,23 @@ def _has_bytes(stream: TextIO) -> bool:
     return hasattr(stream, "buffer") and not isinstance(stream, _StringIO)
 
 
-def _read(
-    data: bytes, fmt: InputFormat, name: str, encoding: str, delimiter: str | None
-) -> ShiftBatch:
+@dataclass(frozen=True)
+class Options:
+    encoding: str
+    delimiter: str | None
+    profile: Profile | None
+
+
+def _read(data: bytes, fmt: InputFormat, name: str, options: Options) -> ShiftBatch:
     if fmt == "csv":
-        return read_csv(data, name, delimiter=delimiter, encoding=encoding)
-    return read_jsonl(data, name, encoding=encoding)
+        return read_csv(
+            data,
+            name,
+            delimiter=options.delimiter,
+            encoding=options.encoding,
+            profile=options.profile,
+        )
+    return profiled(read_jsonl(data, name, encoding=options.encoding), options.profile)
 
 
 def _format_of(path: Path) -> InputFormat:
@@ -106,7 +132,7 @@ def _format_of(path: Path) -> InputFormat:
         return "jsonl"
     raise ShiftFileError(
         f"{path}: unknown shifts file type {suffix or '(no suffix)'!r}: "
-        f"use .csv, .tsv, .txt, .jsonl or .ndjson, or give the format"
+        f"use .csv, .tsv, .txt, .jsonl, .ndjson, .xlsx, .xls or .ods, or give the format"
     )
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from .._errors import ShiftFileError
+from .._profile import DATE, TARGETS, Profile
 from .._shifts import ALWAYS_REQUIRED, COLUMNS, Record, ShiftBatch, frame_of_records
 from .._text import WHITESPACE, blank_column
 
@@ -37,25 +39,51 @@ def _record_pattern(delimiter: str) -> str:
     return rf'(?s)^(?:{_QUOTED}|[^"{d}]*)(?:{d}(?:{_QUOTED}|[^"{d}]*))*$'
 
 
-def header_columns(cells: list[str], name: str) -> tuple[str, ...]:
-    """The columns of a header row (trimmed, lower case), checked."""
-    columns = tuple(cell.strip().lower() for cell in cells)
+@dataclass(frozen=True)
+class Header:
+    """How header cells name columns: renamed by a profile, which may also provide
+    columns itself (constants) and keep its date column."""
+
+    profile: Profile | None = None
+
+    def renamed(self, cell: str) -> str:
+        written = cell.strip().lower()
+        return self.profile.renamed(written) if self.profile else written
+
+    @property
+    def keep(self) -> tuple[str, ...]:
+        return TARGETS if self.profile else COLUMNS
+
+    @property
+    def provided(self) -> frozenset[str]:
+        return self.profile.provided if self.profile else frozenset()
+
+
+def header_columns(cells: list[str], name: str, header: Header = Header()) -> tuple[str, ...]:
+    """The columns of a header row (trimmed, lower case, renamed by a profile), checked."""
+    columns = tuple(header.renamed(cell) for cell in cells)
     seen: set[str] = set()
     for column in columns:
-        if column in seen and column in COLUMNS:
+        if column in seen and column in header.keep:
             raise ShiftFileError(f"{name}: line 1: column {column!r} appears twice")
         seen.add(column)
-    missing = [c for c in ALWAYS_REQUIRED if c not in seen]
+    missing = [c for c in ALWAYS_REQUIRED if c not in seen | header.provided]
     if missing:
+        written = ", ".join(cell.strip() for cell in cells)
         raise ShiftFileError(
             f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (the header has: {', '.join(columns)})"
+            f"{', '.join(missing)} (the header has: {written})"
         )
     return columns
 
 
 def read_csv(
-    data: bytes, name: str, *, delimiter: str | None = None, encoding: str = "utf-8"
+    data: bytes,
+    name: str,
+    *,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    profile: Profile | None = None,
 ) -> ShiftBatch:
     """The batch of a CSV file's bytes, in ``encoding`` (UTF-8 by default, a byte order
     mark tolerated), its fields split by ``delimiter`` (one of :data:`DELIMITERS`; by
@@ -64,12 +92,23 @@ def read_csv(
     data = utf8_bytes(data, text, encoding)
     if delimiter is not None and delimiter not in DELIMITERS:
         raise ShiftFileError(f"{name}: the delimiter must be a comma, a tab or a semicolon")
-    delimiter = delimiter or _detected(text)
+    header = Header(profile)
+    delimiter = delimiter or _detected(text, header)
     separator = next((s for s in _SEPARATORS if s not in data), None)
-    if separator is None or _LONE_CR.search(data):
-        return _read_records(text, name, delimiter)
-    batch = _read_columns(data, separator.decode(), name, delimiter)
-    return batch if batch is not None else _read_records(text, name, delimiter)
+    batch = None
+    if separator is not None and not _LONE_CR.search(data):
+        batch = _read_columns(data, separator.decode(), name, delimiter, header)
+    if batch is None:
+        batch = _read_records(text, name, delimiter, header)
+    return profiled(batch, profile)
+
+
+def profiled(batch: ShiftBatch, profile: Profile | None) -> ShiftBatch:
+    """The batch of a file read with a profile, in the project's own columns and formats."""
+    if profile is None:
+        return batch
+    columns = (batch.columns | profile.provided) - {DATE}
+    return replace(batch, frame=profile.apply(batch.frame), columns=columns)
 
 
 def decoded(data: bytes, name: str, encoding: str) -> str:
@@ -100,13 +139,13 @@ def is_utf8(encoding: str) -> bool:
     return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
-def _detected(text: str) -> str:
+def _detected(text: str, header: Header) -> str:
     """The delimiter that splits the header into the most known columns (ties: a comma)."""
-    header = text.lstrip("\r\n").split("\n", 1)[0].split("\r", 1)[0]
+    first = text.lstrip("\r\n").split("\n", 1)[0].split("\r", 1)[0]
 
     def known(delimiter: str) -> int:
-        cells = next(csv.reader([header], delimiter=delimiter), [])
-        return sum(1 for cell in cells if cell.strip().lower() in COLUMNS)
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        return sum(1 for cell in cells if header.renamed(cell) in header.keep)
 
     return max(DELIMITERS, key=known)
 
@@ -127,7 +166,9 @@ def _lines(data: bytes, separator: str) -> pl.Series:
     return frame["text"]
 
 
-def _read_columns(data: bytes, separator: str, name: str, delimiter: str) -> ShiftBatch | None:
+def _read_columns(
+    data: bytes, separator: str, name: str, delimiter: str, header: Header
+) -> ShiftBatch | None:
     """The batch, split by polars; None when ``csv.reader`` must read the file."""
     lines = _lines(data, separator)
     if lines.len() == 0:
@@ -147,7 +188,7 @@ def _read_columns(data: bytes, separator: str, name: str, delimiter: str) -> Shi
     cells = next(csv.reader([first["text"]], strict=True, delimiter=delimiter))
     if not any(cell.strip() for cell in cells):
         return None
-    columns = header_columns(cells, name)
+    columns = header_columns(cells, name, header)
     try:
         values = pl.read_csv(
             data,
@@ -167,7 +208,7 @@ def _read_columns(data: bytes, separator: str, name: str, delimiter: str) -> Shi
     if rows.select(skipped.any()).item():
         rows = rows.filter(~skipped)
     return ShiftBatch(
-        name, "csv", _batch_frame(rows, columns), frozenset(columns), "paid" in columns
+        name, "csv", _batch_frame(rows, columns, header.keep), frozenset(columns), "paid" in columns
     )
 
 
@@ -231,11 +272,13 @@ def _joined(lines: pl.DataFrame) -> pl.DataFrame | None:
     )
 
 
-def _batch_frame(rows: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+def _batch_frame(
+    rows: pl.DataFrame, columns: tuple[str, ...], keep: tuple[str, ...]
+) -> pl.DataFrame:
     """The batch frame: line, the problem of a row with too few or too many values, and
     the known columns (empty cells stay empty: the engine reads them as missing)."""
     width = len(columns)
-    wanted = [(i, c) for i, c in enumerate(columns) if c in COLUMNS]
+    wanted = [(i, c) for i, c in enumerate(columns) if c in keep]
     said = pl.format("row has {} values, the header has {} columns", pl.col("fields"), width)
     absent: pl.Expr = pl.lit(None, dtype=pl.String)
     for i, column in reversed(wanted):
@@ -249,7 +292,7 @@ def _batch_frame(rows: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
     )
 
 
-def _read_records(text: str, name: str, delimiter: str) -> ShiftBatch:
+def _read_records(text: str, name: str, delimiter: str, header: Header) -> ShiftBatch:
     """The batch, read record by record by ``csv.reader`` (strict, default dialect)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     try:
@@ -258,8 +301,8 @@ def _read_records(text: str, name: str, delimiter: str) -> ShiftBatch:
             cells = next(reader, None)
         if cells is None:
             raise ShiftFileError(f"{name}: empty file: a header row is needed")
-        columns = header_columns(cells, name)
-        wanted = tuple((i, c) for i, c in enumerate(columns) if c in COLUMNS)
+        columns = header_columns(cells, name, header)
+        wanted = tuple((i, c) for i, c in enumerate(columns) if c in header.keep)
         records: list[Record] = []
         last = reader.line_num
         for cells in reader:

@@ -1,0 +1,253 @@
+"""Input profiles: other systems' exports read as the project's own shifts file."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from strategies import agreement_text
+
+import incentives
+from incentives import ProfileError, ShiftFileError
+from incentives._cli import cli
+from incentives._profile import Profile, bundled, load_profile
+from incentives.writers.csv import report_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "usw7600-rcp"
+EXPORTS = EXAMPLE / "exports"
+
+
+def csv_report(shifts: Path, **options: object) -> str:
+    agreement = incentives.load_agreement(EXAMPLE / "agreement.toml")
+    batch = incentives.read_shifts(shifts, **options)  # type: ignore[arg-type]
+    return report_csv(incentives.evaluate([agreement], batch))
+
+
+CANONICAL = csv_report(EXAMPLE / "shifts.csv")
+
+SAMPLES = [
+    ("timecard-ukg.csv", {"profile": "ukg-timecard"}),
+    ("roster.xlsx", {"profile": "date-in-out"}),
+    ("roster.xlsx", {"profile": "date-in-out", "sheet": "Roster"}),
+    ("roster-cp1252.tsv", {"profile": "date-in-out", "encoding": "cp1252"}),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), SAMPLES, ids=lambda v: str(v))
+def test_each_sample_export_gives_the_report_of_the_project_s_own_file(
+    name: str, options: dict[str, object]
+) -> None:
+    assert csv_report(EXPORTS / name, **options) == CANONICAL
+
+
+def test_the_samples_are_what_their_script_writes(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("make_exports", EXPORTS / "make_exports.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for name in ("timecard-ukg.csv", "roster-cp1252.tsv"):
+        assert (tmp_path / name).read_bytes() == (EXPORTS / name).read_bytes()
+    assert csv_report(tmp_path / "roster.xlsx", profile="date-in-out") == CANONICAL
+
+
+def test_the_command_line_reads_a_sample_with_its_profile() -> None:
+    args = ["check", "-a", str(EXAMPLE / "agreement.toml"), "--format", "csv"]
+    result = CliRunner().invoke(
+        cli, [*args, str(EXPORTS / "timecard-ukg.csv"), "--profile", "ukg-timecard"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == CANONICAL
+    plain = CliRunner().invoke(cli, [*args, str(EXPORTS / "timecard-ukg.csv")])
+    assert plain.exit_code == 2
+    assert "missing required columns employee_id, classification, start, end" in plain.stderr
+    assert "(the header has: Person Number, Job, Home Location" in plain.stderr
+
+
+def test_profiles_lists_the_bundled_ones() -> None:
+    result = CliRunner().invoke(cli, ["profiles"])
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert names == ["date-in-out", "incentives", "ukg-timecard"]
+    assert set(bundled()) == set(names)
+
+
+def test_the_profile_schema_is_printed() -> None:
+    result = CliRunner().invoke(cli, ["schema", "--what", "profile"])
+    schema = json.loads(result.stdout)
+    assert schema["additionalProperties"] is False
+    assert {"columns", "constants", "date_format", "time_format", "money"} <= set(
+        schema["properties"]
+    )
+
+
+# --------------------------------------------------------------------------- one feature each
+
+
+def check(tmp_path: Path, text: str, profile: Profile, agreement: str | None = None) -> list[str]:
+    shifts = tmp_path / "export.csv"
+    shifts.write_text(text, encoding="utf-8")
+    path = tmp_path / "a.toml"
+    path.write_text(agreement or agreement_text(), encoding="utf-8")
+    report = incentives.evaluate(
+        [incentives.load_agreement(path)], incentives.read_shifts(shifts, profile=profile)
+    )
+    lines = [f"{r.line} {r.employee_id} {r.start:%m-%d %H:%M} {r.end:%m-%d %H:%M} {r.amount}"
+             for r in report.rows]  # fmt: skip
+    return lines + [f"{e.line} error {e.field}: {e.message}" for e in report.errors]
+
+
+US = Profile(
+    name="us",
+    columns={
+        "Who": "employee_id",
+        "Job": "classification",
+        "Day": "date",
+        "In": "start",
+        "Out": "end",
+        "X": "extra",
+        "Paid": "paid",
+        "Code": "status",
+    },
+    date_format="%m/%d/%Y",
+    time_format="%I:%M %p",
+    money="us",
+    true=["Y", "X"],
+    false=["N"],
+    status_codes={"SICK": "sick", "REG": "worked"},
+)
+
+
+def test_us_dates_and_twelve_hour_clocks(tmp_path: Path) -> None:
+    text = "Who,Job,Day,In,Out,X\n007,RCP,12/28/2020,7:00 AM,7:30 PM,Y\n"
+    assert check(tmp_path, text, US) == ["2 007 12-28 07:00 12-28 19:30 100.00"]
+
+
+def test_an_out_punch_at_or_before_the_in_punch_is_the_next_day(tmp_path: Path) -> None:
+    text = (
+        "Who,Job,Day,In,Out,X\n"
+        "E1,RCP,12/31/2020,7:00 PM,7:30 AM,Y\n"
+        "E2,RCP,12/29/2020,7:00 AM,7:00 AM,X\n"
+    )
+    assert check(tmp_path, text, US) == [
+        "2 E1 12-31 19:00 01-01 07:30 100.00",
+        "3 E2 12-29 07:00 12-30 07:00 100.00",
+    ]
+    same_day = US.model_copy(update={"overnight": False})
+    assert check(tmp_path, text, same_day)[0] == "2 error end: end must be after start"
+
+
+def test_a_date_is_never_guessed(tmp_path: Path) -> None:
+    text = (
+        "Who,Job,Day,In,Out,X\n"
+        "E1,RCP,01/03/2021,7:00 AM,9:00 AM,Y\n"
+        "E2,RCP,13/01/2020,7:00 AM,9:00 AM,Y\n"
+    )
+    assert check(tmp_path, text, US) == [
+        "2 E1 01-03 07:00 01-03 09:00 100.00",
+        "3 error start: date '13/01/2020' does not match %m/%d/%Y",
+    ]
+    european = US.model_copy(update={"date_format": "%d/%m/%Y"})
+    assert check(tmp_path, text, european) == [
+        "2 E1 03-01 07:00 03-01 09:00 0.00",  # March 1: outside the window
+        "3 E2 01-13 07:00 01-13 09:00 0.00",
+    ]
+
+
+def test_a_time_that_does_not_match_is_that_row_s_error(tmp_path: Path) -> None:
+    text = "Who,Job,Day,In,Out,X\nE1,RCP,12/28/2020,7:00 XM,9:00 AM,Y\n"
+    assert check(tmp_path, text, US) == ["2 error start: time '7:00 XM' does not match %I:%M %p"]
+
+
+def test_money_with_a_dollar_sign_and_thousands_separators(tmp_path: Path) -> None:
+    text = (
+        "Who,Job,Day,In,Out,X,Paid\n"
+        'E1,RCP,12/28/2020,7:00 AM,9:00 AM,Y,"$1,250.00"\n'
+        "E2,RCP,12/28/2020,7:00 AM,9:00 AM,Y,$100\n"
+        'E3,RCP,12/28/2020,7:00 AM,9:00 AM,Y,"$1,25.00"\n'
+    )
+    shifts = tmp_path / "export.csv"
+    shifts.write_text(text, encoding="utf-8")
+    path = tmp_path / "a.toml"
+    path.write_text(agreement_text(), encoding="utf-8")
+    report = incentives.evaluate(
+        [incentives.load_agreement(path)], incentives.read_shifts(shifts, profile=US)
+    )
+    assert [r.paid for r in report.rows] == [Decimal("1250.00"), Decimal("100.00")]
+    (error,) = report.errors
+    assert (error.line, error.field) == (4, "paid")
+    assert error.message == "paid '$1,25.00' is not a decimal number"
+
+
+def test_flags_and_pay_codes(tmp_path: Path) -> None:
+    text = (
+        "Who,Job,Day,In,Out,X,Code\n"
+        "E1,RCP,12/28/2020,7:00 AM,9:00 AM,X,REG\n"
+        "E1,RCP,12/29/2020,7:00 AM,9:00 AM,N,sick\n"
+        "E2,RCP,12/28/2020,7:00 AM,9:00 AM,Y,\n"
+    )
+    sick_cancels = agreement_text(attendance='forfeit_on = ["sick"]')
+    assert check(tmp_path, text, US, sick_cancels) == [
+        "2 E1 12-28 07:00 12-28 09:00 0.00",  # the sick call forfeits the week
+        "3 E1 12-29 07:00 12-29 09:00 0.00",
+        "4 E2 12-28 07:00 12-28 09:00 100.00",
+    ]
+
+
+def test_constants_fill_columns_the_file_lacks(tmp_path: Path) -> None:
+    claim = Profile(
+        name="one-member",
+        columns={"Day": "date", "In": "start", "Out": "end"},
+        constants={"employee_id": "R101", "classification": "RCP", "extra": "true"},
+        date_format="%m/%d/%Y",
+        time_format="%H:%M",
+    )
+    text = "Day,In,Out\n12/28/2020,19:00,07:30\n"
+    assert check(tmp_path, text, claim) == ["2 R101 12-28 19:00 12-29 07:30 100.00"]
+
+
+def test_a_full_date_and_time_format(tmp_path: Path) -> None:
+    profile = Profile(
+        name="stamps",
+        columns={"Who": "employee_id", "Job": "classification", "In": "start", "Out": "end"},
+        constants={"extra": "yes"},
+        datetime_format="%m/%d/%Y %I:%M %p",
+    )
+    text = (
+        "Who,Job,In,Out\n"
+        "E1,RCP,12/27/2020 7:00 AM,12/27/2020 7:00 PM\n"
+        "E2,RCP,soon,12/27/2020 7:00 PM\n"
+    )
+    assert check(tmp_path, text, profile) == [
+        "2 E1 12-27 07:00 12-27 19:00 100.00",
+        "3 error start: 'soon' does not match %m/%d/%Y %I:%M %p",
+    ]
+
+
+def test_leading_zeros_in_ids_are_kept(tmp_path: Path) -> None:
+    text = "Who,Job,Day,In,Out,X\n00101,RCP,12/28/2020,7:00 AM,9:00 AM,Y\n"
+    assert check(tmp_path, text, US)[0].split()[1] == "00101"
+
+
+def test_a_profile_file_is_validated_with_its_keys(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('name = "x"\nmoney = "euro"\n[columns]\n"A" = "employe_id"\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert caught.value.problems == [
+        "columns: 'A' maps to 'employe_id', not a shifts column or 'date'",
+        "money: Input should be 'plain' or 'us'",
+    ]
+    with pytest.raises(ProfileError, match="no such profile file or bundled profile"):
+        load_profile(tmp_path / "nothere.toml")
+
+
+def test_a_missing_sheet_is_a_file_error() -> None:
+    with pytest.raises(ShiftFileError, match="cannot read the workbook"):
+        incentives.read_shifts(EXPORTS / "roster.xlsx", sheet="Timecard")
