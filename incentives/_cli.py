@@ -35,8 +35,10 @@ from ._shifts import ShiftBatch
 from ._time import AMBIGUOUS_CHOICES, Ambiguous
 from .readers import read_shifts
 from .readers.csv import DELIMITERS
+from .readers.inspect import inspect_file
 from .writers.csv import write_csv
 from .writers.explain import explain_text
+from .writers.inspect import inspection_text
 from .writers.json import write_json
 from .writers.table import report_table
 
@@ -463,6 +465,41 @@ def schema(what: str) -> None:
     """Print the JSON Schema of the agreement file (or of an input profile)."""
     found = agreement_json_schema() if what == "agreement" else Profile.model_json_schema()
     _say_bytes(json.dumps(found, indent=2) + "\n")
+
+
+@cli.command(epilog=STATUSES)
+@click.argument("shifts", type=click.Path(dir_okay=False))
+@click.option("--profile", default=None, help="Input profile: a bundled one or a TOML file.")
+@click.option("--encoding", default=None, callback=_known_encoding, help="Encoding of SHIFTS.")
+@click.option(
+    "--delimiter",
+    type=click.Choice(sorted(_DELIMITER_NAMES)),
+    default=None,
+    help="Delimiter of a CSV file (default: detected from the header).",
+)
+@click.option("--sheet", default=None, help="Sheet of a workbook: its name or number.")
+@click.option("--timezone", default=None, help="IANA zone of times without a UTC offset.")
+@click.option("--rows", "first", type=click.IntRange(0), default=5, show_default=True,
+              help="How many rows to show.")  # fmt: skip
+def inspect(shifts: str, first: int, timezone: str | None, **options: Any) -> None:
+    """Show how a shifts file reads (its columns, first rows and problems) before
+    checking it. Exit status 0 when every row reads, 1 when some rows are errors, 2 when
+    the file cannot be read as a shifts file."""
+    reading = _reading({**options, "input_format": None})
+    with _bad_input():
+        found = inspect_file(
+            shifts,
+            profile=reading.profile,
+            encoding=reading.encoding,
+            delimiter=reading.delimiter,
+            sheet=reading.sheet,
+            timezone=timezone,
+            first=first,
+        )
+    _say(inspection_text(found))
+    if not found.columns and not found.rows:
+        sys.exit(BAD_INPUT)
+    sys.exit(ROW_ERRORS if found.errors else OK)
 
 
 @cli.command()

@@ -251,3 +251,46 @@ def test_a_profile_file_is_validated_with_its_keys(tmp_path: Path) -> None:
 def test_a_missing_sheet_is_a_file_error() -> None:
     with pytest.raises(ShiftFileError, match="cannot read the workbook"):
         incentives.read_shifts(EXPORTS / "roster.xlsx", sheet="Timecard")
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+def test_inspect_suggests_the_bundled_profile_that_reads_a_file() -> None:
+    result = CliRunner().invoke(cli, ["inspect", str(EXPORTS / "roster-cp1252.tsv")])
+    assert result.exit_code == 2
+    assert "missing required columns employee_id, start, end" in result.stdout
+    assert "the bundled profile 'date-in-out' reads this file: --profile date-in-out" in (
+        result.stdout
+    )
+
+
+def test_inspect_shows_the_mapping_and_the_first_rows_as_instants() -> None:
+    args = ["inspect", str(EXPORTS / "roster.xlsx"), "--profile", "date-in-out", "--rows", "2"]
+    result = CliRunner().invoke(cli, [*args, "--timezone", "America/Los_Angeles"])
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert "  Date            -> date" in lines
+    assert "  Location        -> location" in lines
+    assert "First rows, as read (15 rows read, 0 in error):" in lines
+    assert lines[-2].startswith(
+        "  line 2, employee_id R101, start 2020-12-27T07:00-08:00, end 2020-12-27T19:30-08:00"
+    )
+    assert lines[-1].startswith(
+        "  line 3, employee_id R102, start 2020-12-26T18:30-08:00, end 2020-12-27T07:00-08:00"
+    )
+
+
+def test_inspect_lists_row_problems_and_the_encoding_hint(tmp_path: Path) -> None:
+    bad = tmp_path / "roster.csv"
+    bad.write_bytes(
+        "Employee,Classification,Date,In,Out\nJosé,RCP,12/28/2020,07:00,x\n".encode("cp1252")
+    )
+    refused = CliRunner().invoke(cli, ["inspect", str(bad), "--profile", "date-in-out"])
+    assert refused.exit_code == 2
+    assert "--encoding cp1252 for a file a Windows program saved" in refused.stdout
+    read = CliRunner().invoke(
+        cli, ["inspect", str(bad), "--profile", "date-in-out", "--encoding", "cp1252"]
+    )
+    assert read.exit_code == 1
+    assert "  - line 2 (end): time 'x' does not match %H:%M" in read.stdout.splitlines()

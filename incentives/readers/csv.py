@@ -93,7 +93,7 @@ def read_csv(
     if delimiter is not None and delimiter not in DELIMITERS:
         raise ShiftFileError(f"{name}: the delimiter must be a comma, a tab or a semicolon")
     header = Header(profile)
-    delimiter = delimiter or _detected(text, header)
+    delimiter = delimiter or detected(text, header)
     separator = next((s for s in _SEPARATORS if s not in data), None)
     batch = None
     if separator is not None and not _LONE_CR.search(data):
@@ -139,7 +139,7 @@ def is_utf8(encoding: str) -> bool:
     return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
-def _detected(text: str, header: Header) -> str:
+def detected(text: str, header: Header) -> str:
     """The delimiter that splits the header into the most known columns (ties: a comma)."""
     first = text.lstrip("\r\n").split("\n", 1)[0].split("\r", 1)[0]
 
