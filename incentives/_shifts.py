@@ -139,7 +139,7 @@ def empty_frame(columns: Iterable[str] = ()) -> pl.DataFrame:
 def frame_of_records(records: Iterable[Record], columns: Iterable[str]) -> pl.DataFrame:
     """The batch frame of records whose values are Python objects (text, numbers, ...)."""
     given = set(columns)
-    names = [c for c in COLUMNS if c in given]
+    names = [c for c in (*COLUMNS, *sorted(given - set(COLUMNS))) if c in given]
     lines: list[int] = []
     fields: list[str | None] = []
     problems: list[str | None] = []

@@ -294,3 +294,31 @@ def test_inspect_lists_row_problems_and_the_encoding_hint(tmp_path: Path) -> Non
     )
     assert read.exit_code == 1
     assert "  - line 2 (end): time 'x' does not match %H:%M" in read.stdout.splitlines()
+
+
+def test_a_profile_renames_the_keys_of_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(
+        '{"Who": "007", "Job": "RCP", "Day": "12/28/2020", "In": "7:00 PM", "Out": "7:30 AM",'
+        ' "X": "Y", "Paid": "$1,100.00"}\n',
+        encoding="utf-8",
+    )
+    agreement = tmp_path / "a.toml"
+    agreement.write_text(agreement_text(), encoding="utf-8")
+    report = incentives.evaluate(
+        [incentives.load_agreement(agreement)], incentives.read_shifts(path, profile=US)
+    )
+    (row,) = report.rows
+    assert (row.employee_id, f"{row.start:%m-%d %H:%M}", f"{row.end:%m-%d %H:%M}") == (
+        "007",
+        "12-28 19:00",
+        "12-29 07:30",
+    )
+    assert (row.amount, row.paid) == (Decimal("100.00"), Decimal("1100.00"))
+
+
+def test_a_profile_reads_alike_record_by_record(tmp_path: Path) -> None:
+    # Old Mac line endings send the file to Python's csv module, one record at a time.
+    path = tmp_path / "timecard.csv"
+    path.write_bytes((EXPORTS / "timecard-ukg.csv").read_bytes().replace(b"\r\n", b"\r"))
+    assert csv_report(path, profile="ukg-timecard") == CANONICAL

@@ -121,7 +121,8 @@ def _read(data: bytes, fmt: InputFormat, name: str, options: Options) -> ShiftBa
             encoding=options.encoding,
             profile=options.profile,
         )
-    return profiled(read_jsonl(data, name, encoding=options.encoding), options.profile)
+    batch = read_jsonl(data, name, encoding=options.encoding, profile=options.profile)
+    return profiled(batch, options.profile)
 
 
 def _format_of(path: Path) -> InputFormat:

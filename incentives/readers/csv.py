@@ -55,12 +55,22 @@ class Header:
         return TARGETS if self.profile else COLUMNS
 
     @property
+    def renames(self) -> bool:
+        """Whether some header cell stands for another column than its own name."""
+        return bool(self.profile and self.profile.columns)
+
+    @property
     def provided(self) -> frozenset[str]:
         return self.profile.provided if self.profile else frozenset()
 
 
-def header_columns(cells: list[str], name: str, header: Header = Header()) -> tuple[str, ...]:
+PLAIN = Header()
+"""The header of a file read without a profile."""
+
+
+def header_columns(cells: list[str], name: str, header: Header | None = None) -> tuple[str, ...]:
     """The columns of a header row (trimmed, lower case, renamed by a profile), checked."""
+    header = header or PLAIN
     columns = tuple(header.renamed(cell) for cell in cells)
     seen: set[str] = set()
     for column in columns:

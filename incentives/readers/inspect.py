@@ -22,7 +22,7 @@ from .._profile import Profile, bundled, load_profile
 from .._rows import read_rows
 from .._shifts import COLUMNS, ShiftBatch
 from . import read_shifts
-from .csv import Header, decoded, detected
+from .csv import PLAIN, Header, decoded, detected
 
 
 @dataclass
@@ -110,7 +110,7 @@ def _header_cells(path: str | Path, options: _Options) -> list[str]:
     if suffix in (".jsonl", ".ndjson"):
         return []
     text = decoded(Path(path).read_bytes(), str(path), options.encoding or "utf-8")
-    delimiter = options.delimiter or detected(text, Header())
+    delimiter = options.delimiter or detected(text, PLAIN)
     first = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
     return next(csv.reader([first], delimiter=delimiter), [])
 

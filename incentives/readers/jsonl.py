@@ -20,9 +20,10 @@ from typing import Any
 
 import polars as pl
 
+from .._profile import Profile
 from .._shifts import COLUMNS, Record, ShiftBatch, frame_of_records
 from .._text import blank_column
-from .csv import decoded, utf8_bytes
+from .csv import PLAIN, Header, decoded, utf8_bytes
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _SEPARATORS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
@@ -50,14 +51,19 @@ _KNOWN = "|".join(COLUMNS)
 _KNOWN_KEY = rf'"(?:{_KNOWN})"[ \t]*:'
 
 
-def read_jsonl(data: bytes, name: str, *, encoding: str = "utf-8") -> ShiftBatch:
+def read_jsonl(
+    data: bytes, name: str, *, encoding: str = "utf-8", profile: Profile | None = None
+) -> ShiftBatch:
     """The batch of a JSON Lines file's bytes (UTF-8 by default, a byte order mark
-    tolerated)."""
+    tolerated); a profile's column names rename the keys (every line is then read by
+    ``json.loads``)."""
     text = decoded(data, name, encoding)
     data = utf8_bytes(data, text, encoding)
     separator = next((s for s in _SEPARATORS if s not in data), None)
-    if separator is None or _LONE_CR.search(data) or not data:
-        return _batch(name, _records(enumerate(io.StringIO(text, newline=""), start=1)))
+    header = Header(profile)
+    if separator is None or _LONE_CR.search(data) or not data or header.renames:
+        numbered = enumerate(io.StringIO(text, newline=""), start=1)
+        return _batch(name, _records(numbered, header), header)
     lines = pl.read_csv(
         data,
         has_header=False,
@@ -143,7 +149,7 @@ class _Read:
         self.keys: set[str] = set()
 
 
-def _records(lines: Iterable[tuple[int, str]]) -> _Read:
+def _records(lines: Iterable[tuple[int, str]], header: Header = PLAIN) -> _Read:
     read = _Read()
     for number, text in lines:
         if not text.strip():
@@ -163,7 +169,7 @@ def _records(lines: Iterable[tuple[int, str]]) -> _Read:
         if not isinstance(value, _Object):
             read.records.append(Record(number, {}, (None, "not a JSON object")))
             continue
-        read.records.append(_record(number, value, read.keys))
+        read.records.append(_record(number, value, read.keys, header))
     return read
 
 
@@ -189,13 +195,13 @@ def _object(pairs: list[tuple[str, Any]]) -> _Object:
     return value
 
 
-def _record(number: int, value: _Object, keys: set[str]) -> Record:
+def _record(number: int, value: _Object, keys: set[str], header: Header) -> Record:
     """The record of one object: its known keys trimmed and in lower case, each once."""
     if value.twice is not None:
         return Record(number, {}, (value.twice, f"the key {value.twice!r} is given twice"))
-    values = {k.strip().lower(): v for k, v in value.items()}
+    values = {header.renamed(k): v for k, v in value.items()}
     keys.update(values)
-    kept = {k: v for k, v in values.items() if k in COLUMNS}
+    kept = {k: v for k, v in values.items() if k in header.keep}
     bad = next((k for k, v in kept.items() if _unencodable(v)), None)
     if bad is not None:
         return Record(number, {}, (bad, "the text holds half of a surrogate pair (not Unicode)"))
@@ -212,6 +218,6 @@ def _unencodable(value: Any) -> bool:
     return False
 
 
-def _batch(name: str, read: _Read) -> ShiftBatch:
-    frame = frame_of_records(read.records, [c for c in COLUMNS if c in read.keys])
+def _batch(name: str, read: _Read, header: Header = PLAIN) -> ShiftBatch:
+    frame = frame_of_records(read.records, [c for c in header.keep if c in read.keys])
     return ShiftBatch(name, "jsonl", frame, frozenset(read.keys), "paid" in read.keys)
