@@ -25,7 +25,7 @@ import polars as pl
 from . import _time
 from ._agreement import Agreement
 from ._errors import AgreementError, IncentivesError, ShiftFileError, TimeError
-from ._rows import ERROR_SCHEMA, read_rows
+from ._rows import ERROR_SCHEMA, as_written, read_rows
 from ._shifts import Shift, ShiftBatch
 from ._terms import Compiled, Span
 from .rules import Env, attendance, claims, extra, filters, hours, limits, payout, stacking, window
@@ -190,6 +190,7 @@ def decide(
     tell(1)
     accepted, doubles = claims.decide(read.rows, plan.report_tz)
     errors = pl.concat([read.errors, doubles.cast(ERROR_SCHEMA)]).sort("line")  # type: ignore[arg-type]
+    errors = as_written(errors, batch.written)
     if lines is not None:
         wanted = accepted.filter(pl.col("line").is_in(list(lines)))["employee_id"].unique()
         accepted = accepted.filter(pl.col("employee_id").is_in(wanted.implode()))

@@ -137,7 +137,10 @@ class Profile(BaseModel):
                 frame,
                 pl.col("_day").is_null() & pl.col(DATE).is_not_null(),
                 "start",
-                pl.format(f"date '{{}}' does not match {self.date_format}", pl.col(DATE)),
+                pl.format(
+                    f"date '{{}}' does not match {self.date_format}{self._date_column}",
+                    pl.col(DATE),
+                ),
             )
             for column in ("start", "end"):
                 if column in frame.columns:
@@ -174,6 +177,11 @@ class Profile(BaseModel):
                         pl.col(f"_{column}").dt.strftime("%Y-%m-%dT%H:%M:%S").alias(column)
                     ).drop(f"_{column}")
         return frame
+
+    @property
+    def _date_column(self) -> str:
+        names = [name for name, target in self.columns.items() if target == DATE]
+        return f" (column {names[0]!r})" if names else ""
 
     def _clock(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
         assert self.time_format is not None

@@ -12,7 +12,7 @@ columns below, and takes no further part; every other row is decided.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -572,3 +572,15 @@ def _split(r: _Reader) -> Rows:
         .with_columns(pl.col("status").fill_null("worked"))
     )
     return Rows(rows=rows, errors=errors.cast(ERROR_SCHEMA))  # type: ignore[arg-type]
+
+
+def as_written(errors: pl.DataFrame, written: Mapping[str, str]) -> pl.DataFrame:
+    """Errors of a column that the file names otherwise (through a profile) say its name."""
+    if not written or errors.is_empty():
+        return errors
+    names = pl.col("field").replace_strict(dict(written), default=None, return_dtype=pl.String)
+    said = pl.concat_str(pl.col("message"), pl.lit(" (column '"), names, pl.lit("')"))
+    named = pl.col("message").str.contains("(column '", literal=True)
+    return errors.with_columns(
+        message=pl.when(names.is_not_null() & ~named).then(said).otherwise("message")
+    )

@@ -18,7 +18,7 @@ column (UInt8) saying what each value was: :data:`TEXT`, :data:`INTEGER`, :data:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -179,6 +179,8 @@ class ShiftBatch:
     frame: pl.DataFrame = field(repr=False)
     columns: frozenset[str] = field(default_factory=frozenset)
     claims: bool = False
+    written: Mapping[str, str] = field(default_factory=dict)
+    """Columns that the file names otherwise (read through a profile): column -> its name."""
 
     def __len__(self) -> int:
         return self.frame.height

@@ -140,7 +140,9 @@ def test_an_out_punch_at_or_before_the_in_punch_is_the_next_day(tmp_path: Path) 
         "3 E2 12-29 07:00 12-30 07:00 100.00",
     ]
     same_day = US.model_copy(update={"overnight": False})
-    assert check(tmp_path, text, same_day)[0] == "2 error end: end must be after start"
+    assert (
+        check(tmp_path, text, same_day)[0] == "2 error end: end must be after start (column 'Out')"
+    )
 
 
 def test_a_date_is_never_guessed(tmp_path: Path) -> None:
@@ -151,7 +153,7 @@ def test_a_date_is_never_guessed(tmp_path: Path) -> None:
     )
     assert check(tmp_path, text, US) == [
         "2 E1 01-03 07:00 01-03 09:00 100.00",
-        "3 error start: date '13/01/2020' does not match %m/%d/%Y",
+        "3 error start: date '13/01/2020' does not match %m/%d/%Y (column 'Day')",
     ]
     european = US.model_copy(update={"date_format": "%d/%m/%Y"})
     assert check(tmp_path, text, european) == [
@@ -162,7 +164,9 @@ def test_a_date_is_never_guessed(tmp_path: Path) -> None:
 
 def test_a_time_that_does_not_match_is_that_row_s_error(tmp_path: Path) -> None:
     text = "Who,Job,Day,In,Out,X\nE1,RCP,12/28/2020,7:00 XM,9:00 AM,Y\n"
-    assert check(tmp_path, text, US) == ["2 error start: time '7:00 XM' does not match %I:%M %p"]
+    assert check(tmp_path, text, US) == [
+        "2 error start: time '7:00 XM' does not match %I:%M %p (column 'In')"
+    ]
 
 
 def test_money_with_a_dollar_sign_and_thousands_separators(tmp_path: Path) -> None:
@@ -182,7 +186,7 @@ def test_money_with_a_dollar_sign_and_thousands_separators(tmp_path: Path) -> No
     assert [r.paid for r in report.rows] == [Decimal("1250.00"), Decimal("100.00")]
     (error,) = report.errors
     assert (error.line, error.field) == (4, "paid")
-    assert error.message == "paid '$1,25.00' is not a decimal number"
+    assert error.message == "paid '$1,25.00' is not a decimal number (column 'Paid')"
 
 
 def test_flags_and_pay_codes(tmp_path: Path) -> None:
@@ -226,7 +230,7 @@ def test_a_full_date_and_time_format(tmp_path: Path) -> None:
     )
     assert check(tmp_path, text, profile) == [
         "2 E1 12-27 07:00 12-27 19:00 100.00",
-        "3 error start: 'soon' does not match %m/%d/%Y %I:%M %p",
+        "3 error start: 'soon' does not match %m/%d/%Y %I:%M %p (column 'In')",
     ]
 
 
@@ -293,7 +297,9 @@ def test_inspect_lists_row_problems_and_the_encoding_hint(tmp_path: Path) -> Non
         cli, ["inspect", str(bad), "--profile", "date-in-out", "--encoding", "cp1252"]
     )
     assert read.exit_code == 1
-    assert "  - line 2 (end): time 'x' does not match %H:%M" in read.stdout.splitlines()
+    assert (
+        "  - line 2 (end): time 'x' does not match %H:%M (column 'Out')" in read.stdout.splitlines()
+    )
 
 
 def test_a_profile_renames_the_keys_of_json_lines(tmp_path: Path) -> None:

@@ -118,7 +118,8 @@ def profiled(batch: ShiftBatch, profile: Profile | None) -> ShiftBatch:
     if profile is None:
         return batch
     columns = (batch.columns | profile.provided) - {DATE}
-    return replace(batch, frame=profile.apply(batch.frame), columns=columns)
+    written = {target: name for name, target in profile.columns.items() if target != DATE}
+    return replace(batch, frame=profile.apply(batch.frame), columns=columns, written=written)
 
 
 def decoded(data: bytes, name: str, encoding: str) -> str:

@@ -19,7 +19,7 @@ import polars as pl
 from .. import _time
 from .._errors import IncentivesError
 from .._profile import Profile, bundled, load_profile
-from .._rows import read_rows
+from .._rows import as_written, read_rows
 from .._shifts import COLUMNS, ShiftBatch
 from . import read_shifts
 from .csv import PLAIN, Header, decoded, detected
@@ -132,7 +132,7 @@ def _first_rows(found: Inspection, batch: ShiftBatch, tz: ZoneInfo | None, first
             if key in batch.columns and value is not None:
                 shown[key] = str(value).lower() if isinstance(value, bool) else str(value)
         found.rows.append(shown)
-    for error in read.errors.head(first).iter_rows(named=True):
+    for error in as_written(read.errors.head(first), batch.written).iter_rows(named=True):
         where = f" ({error['field']})" if error["field"] else ""
         found.problems.append(f"line {error['line']}{where}: {error['message']}")
 
