@@ -148,6 +148,16 @@ class Profile(BaseModel):
             if self.overnight and {"start", "end"} <= set(frame.columns):
                 later = pl.col("_t_end") <= pl.col("_t_start")
                 frame = frame.with_columns(
+                    note=pl.when(later).then(
+                        pl.format(
+                            "end {} is taken on the next day ({}): it is not after start {}",
+                            pl.col("end"),
+                            (pl.col("_day") + pl.duration(days=1)).dt.strftime("%Y-%m-%d"),
+                            pl.col("start"),
+                        )
+                    )
+                )
+                frame = frame.with_columns(
                     _d_end=pl.when(later)
                     .then(pl.col("_day") + pl.duration(days=1))
                     .otherwise(pl.col("_day"))

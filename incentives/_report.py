@@ -135,6 +135,16 @@ class RowResult(_Model):
     outcomes: list[Outcome]
     paid: Decimal | None = None
     difference: Decimal | None = None
+    note: str | None = None
+    """What reading the row changed, in words: an out punch that an input profile put on the
+    next day. Written in the JSON report only when there is one."""
+
+    @model_serializer(mode="wrap")
+    def _note_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("note") is None:
+            data.pop("note", None)
+        return data
 
     @property
     def qualifies(self) -> list[str]:

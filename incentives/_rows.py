@@ -25,7 +25,7 @@ from . import _time
 from ._agreement import EMPLOYMENT_STATUSES, normalize_employment_status
 from ._errors import TimeError
 from ._numbers import MAX_DIGITS, MAX_PLACES
-from ._shifts import COLUMNS, PROBLEM, TEXT, kind_column, python_value
+from ._shifts import COLUMNS, NOTE, PROBLEM, TEXT, kind_column, python_value
 from ._text import WHITESPACE, blank_column, fold, norm
 
 MAX_SHIFT_SECONDS = 24 * 3600
@@ -568,10 +568,16 @@ def _split(r: _Reader) -> Rows:
             (pl.col("end*") - pl.col("start*") - pl.col("break*").fill_null(0) * 60).alias("net"),
             pl.col("break*").fill_null(0).alias("break_minutes"),
             *(pl.col(f"{name}*").alias(name) for name in typed[5:]),
+            _note(table),
         )
         .with_columns(pl.col("status").fill_null("worked"))
     )
     return Rows(rows=rows, errors=errors.cast(ERROR_SCHEMA))  # type: ignore[arg-type]
+
+
+def _note(table: pl.DataFrame) -> pl.Expr:
+    """What a reader says of a row's values (a profile's overnight end), or null."""
+    return pl.col(NOTE) if NOTE in table.columns else pl.lit(None, dtype=pl.String).alias(NOTE)
 
 
 def as_written(errors: pl.DataFrame, written: Mapping[str, str]) -> pl.DataFrame:

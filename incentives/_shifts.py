@@ -47,6 +47,10 @@ COLUMNS: tuple[str, ...] = (
 )
 """Every column of a shifts file that incentives reads (SPEC section 4)."""
 
+NOTE = "note"
+"""A batch frame's optional column of what its reader says of a row (a profile that put an
+out punch on the next day); the report shows it as the row's ``note``."""
+
 ALWAYS_REQUIRED: tuple[str, ...] = ("employee_id", "classification", "start", "end")
 
 InputFormat = Literal["csv", "jsonl"]

@@ -69,7 +69,8 @@ def row_columns(decided: Decided) -> pl.DataFrame:
     ``cents`` (the row's amount), ``amount`` (text), ``paid`` and ``difference`` (text, or
     null), ``paid_cents``, ``difference_cents``, ``qualifying`` (whether any outcome
     qualifies), ``qualifies`` and ``failed`` (texts: the agreements that qualify,
-    ``agreement:rule`` for every failed rule, separated by ``;``). Made once per report.
+    ``agreement:rule`` for every failed rule, separated by ``;``), ``note`` (what the reader
+    said of the row, or null). Made once per report.
     """
     known = decided.memo.get("rows")
     if known is None:
@@ -82,7 +83,7 @@ def _row_columns(decided: Decided) -> pl.DataFrame:
     ids = [c.id for c in decided.plan.compiled]
     # In line order first, with only what the report shows: the texts are made in order.
     frame = rows.select(
-        "line", "employee_id", "classification", "status", "start", "end", "net", "paid"
+        "line", "employee_id", "classification", "status", "start", "end", "net", "paid", "note"
     ).with_columns(
         *(o["amount"].alias(f"#a{i}") for i, o in enumerate(decided.outcomes)),
         *(o["qualifies"].alias(f"#q{i}") for i, o in enumerate(decided.outcomes)),
@@ -119,6 +120,7 @@ def _row_columns(decided: Decided) -> pl.DataFrame:
         pl.any_horizontal(*(pl.col(f"#q{i}") for i in range(len(ids)))).alias("qualifying"),
         qualifies.alias("qualifies"),
         failed.alias("failed"),
+        pl.col("note"),
     ).with_columns((pl.col("cents") - pl.col("paid_cents")).alias("difference_cents"))
     return frame.with_columns(
         hundredths_text(pl.col("cents")).alias("amount"),
@@ -291,6 +293,7 @@ def built(decided: Decided) -> list[RowResult]:
                 outcomes=per[n],
                 paid=paid,
                 difference=None if paid is None else Decimal(row["difference"]),
+                note=row["note"],
             )
         )
     return results

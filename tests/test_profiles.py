@@ -328,3 +328,21 @@ def test_a_profile_reads_alike_record_by_record(tmp_path: Path) -> None:
     path = tmp_path / "timecard.csv"
     path.write_bytes((EXPORTS / "timecard-ukg.csv").read_bytes().replace(b"\r\n", b"\r"))
     assert csv_report(path, profile="ukg-timecard") == CANONICAL
+
+
+def test_an_overnight_end_is_noted_in_the_report_and_in_explain() -> None:
+    agreement = incentives.load_agreement(EXAMPLE / "agreement.toml")
+    batch = incentives.read_shifts(EXPORTS / "timecard-ukg.csv", profile="ukg-timecard")
+    report = incentives.evaluate([agreement], batch)
+    notes = {r.line: r.note for r in report.rows if r.note}
+    assert (
+        notes[3]
+        == "end 7:00 AM is taken on the next day (2020-12-27): it is not after start 6:30 PM"
+    )
+    assert sorted(notes) == [3, 4, 5, 15, 16]  # the five night shifts of the example
+    data = report.model_dump(mode="json")
+    assert "note" not in data["rows"][0]
+    assert data["rows"][1]["note"] == notes[3]
+    args = ["explain", "-a", str(EXAMPLE / "agreement.toml"), str(EXPORTS / "timecard-ukg.csv")]
+    result = CliRunner().invoke(cli, [*args, "--profile", "ukg-timecard", "--line", "3"])
+    assert f"  note: {notes[3]}" in result.stdout.splitlines()

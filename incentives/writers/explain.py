@@ -17,6 +17,7 @@ def explain_text(report: Report, line: int, agreements: list[Agreement], source:
         f"Line {line} of {source}: employee {row.employee_id}, {row.classification}"
         + ("" if row.status == "worked" else f", {row.status}"),
         f"  {row.start:%Y-%m-%d %H:%M %Z} to {row.end:%Y-%m-%d %H:%M %Z}: {row.hours} net hours",
+        *([f"  note: {row.note}"] if row.note else []),
         "",
     ]
     by_id = {a.id: a for a in agreements}

@@ -308,6 +308,11 @@ def _row_blocks(decided: Decided, claims: bool) -> Any:
                 pl.lit(f',\n{p6}"difference": '),
                 quoted(pl.when(given).then(pl.col("difference"))),
             )
+        if part["note"].null_count() < part.height:
+            note = pl.concat_str(pl.lit(f',\n{p6}"note": '), js(pl.col("note")))
+            tail = pl.concat_str(
+                tail, pl.when(pl.col("note").is_not_null()).then(note).otherwise(pl.lit(""))
+            )
         block = pl.concat_str(
             pl.lit(f'{p4}{{\n{p6}"line": '),
             pl.col("line").cast(pl.String),
