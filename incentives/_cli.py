@@ -29,7 +29,7 @@ from ._agreement import Agreement, agreement_json_schema
 from ._engine import Plan, decide
 from ._errors import IncentivesError
 from ._load import load_agreement
-from ._profile import Profile, bundled
+from ._profile import Profile, bundled, with_options
 from ._report import Report
 from ._shifts import ShiftBatch
 from ._time import AMBIGUOUS_CHOICES, Ambiguous
@@ -145,7 +145,7 @@ class Reading:
     input_format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
-    profile: str | None = None
+    profile: Profile | None = None
     sheet: str | int | None = None
 
 
@@ -182,15 +182,67 @@ def _known_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
 
 
 def _reading(options: dict[str, Any]) -> Reading:
+    """How to read the shifts file, from the reading options (profile errors: bad input)."""
     delimiter = options["delimiter"]
     sheet = options["sheet"]
+    formats = {k: options[k] for k in ("date_format", "time_format", "datetime_format")}
+    with _bad_input():
+        profile = with_options(
+            options["profile"],
+            columns=dict(options["maps"]),
+            constants=dict(options["constants"]),
+            formats={k: v for k, v in formats.items() if v},
+        )
     return Reading(
         options["input_format"],
         options["encoding"],
         _DELIMITER_NAMES[delimiter] if delimiter else None,
-        options["profile"],
+        profile,
         int(sheet) if sheet and sheet.isdigit() else sheet,
     )
+
+
+def _pairs(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """``A=B`` options as pairs (the column of the file, or a shifts column, and its value)."""
+    pairs = []
+    for item in value:
+        left, equals, right = item.partition("=")
+        if not equals or not left.strip() or not right.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def _mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_MAPPING_OPTIONS):
+        func = option(func)
+    return func
+
+
+_MAPPING_OPTIONS = [
+    click.option(
+        "--map",
+        "maps",
+        multiple=True,
+        callback=_pairs,
+        help="'FILE COLUMN=COLUMN': read a column of the file as a shifts column (repeatable; "
+        "over --profile).",
+    ),
+    click.option(
+        "--constant",
+        "constants",
+        multiple=True,
+        callback=_pairs,
+        help="'COLUMN=VALUE': a value for a column the file lacks, on every row (repeatable).",
+    ),
+    click.option("--date-format", default=None, help="strptime format of a 'date' column."),
+    click.option("--time-format", default=None, help="strptime format of start and end times."),
+    click.option(
+        "--datetime-format", default=None, help="strptime format of start and end date-times."
+    ),
+]
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -253,6 +305,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="Sheet of a workbook (.xlsx, .xls, .ods): its name or number (1 is the first).",
         ),
+        *_MAPPING_OPTIONS,
     ]
     for option in reversed(options):
         func = option(func)
@@ -481,6 +534,7 @@ def schema(what: str) -> None:
 @click.option("--timezone", default=None, help="IANA zone of times without a UTC offset.")
 @click.option("--rows", "first", type=click.IntRange(0), default=5, show_default=True,
               help="How many rows to show.")  # fmt: skip
+@_mapping_options
 def inspect(shifts: str, first: int, timezone: str | None, **options: Any) -> None:
     """Show how a shifts file reads (its columns, first rows and problems) before
     checking it. Exit status 0 when every row reads, 1 when some rows are errors, 2 when

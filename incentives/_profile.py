@@ -16,7 +16,7 @@ from __future__ import annotations
 import tomllib
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -278,11 +278,34 @@ def load_profile(source: str | Path | Profile) -> Profile:
     return _parsed(text, str(path))
 
 
+def with_options(
+    base: str | Path | Profile | None,
+    *,
+    columns: dict[str, str] | None = None,
+    constants: dict[str, str] | None = None,
+    formats: dict[str, str] | None = None,
+) -> Profile | None:
+    """``base`` (or an empty profile) with more columns, constants and formats given on
+    the command line; None when there is neither."""
+    if base is None and not (columns or constants or formats):
+        return None
+    given = load_profile(base) if base is not None else Profile(name="command line")
+    data: dict[str, Any] = given.model_dump()
+    data["columns"] = {**given.columns, **(columns or {})}
+    data["constants"] = {**given.constants, **(constants or {})}
+    data.update(formats or {})
+    return _validated(data, "the command line")
+
+
 def _parsed(text: str, source: str) -> Profile:
     try:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
         raise ProfileError([f"not valid TOML: {exc}"], source) from None
+    return _validated(data, source)
+
+
+def _validated(data: object, source: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:

@@ -261,7 +261,9 @@ def test_a_missing_sheet_is_a_file_error() -> None:
 
 
 def test_inspect_suggests_the_bundled_profile_that_reads_a_file() -> None:
-    result = CliRunner().invoke(cli, ["inspect", str(EXPORTS / "roster-cp1252.tsv")])
+    result = CliRunner().invoke(
+        cli, ["inspect", str(EXPORTS / "roster-cp1252.tsv"), "--encoding", "cp1252"]
+    )
     assert result.exit_code == 2
     assert "missing required columns employee_id, start, end" in result.stdout
     assert "the bundled profile 'date-in-out' reads this file: --profile date-in-out" in (
@@ -346,3 +348,61 @@ def test_an_overnight_end_is_noted_in_the_report_and_in_explain() -> None:
     args = ["explain", "-a", str(EXAMPLE / "agreement.toml"), str(EXPORTS / "timecard-ukg.csv")]
     result = CliRunner().invoke(cli, [*args, "--profile", "ukg-timecard", "--line", "3"])
     assert f"  note: {notes[3]}" in result.stdout.splitlines()
+
+
+def test_the_samples_need_their_options() -> None:
+    with pytest.raises(ShiftFileError) as caught:
+        incentives.read_shifts(EXPORTS / "roster-cp1252.tsv", profile="date-in-out")
+    assert "line 3, byte 98: not UTF-8 text (byte 0xe8): if a Windows program saved it" in str(
+        caught.value
+    )
+
+
+def test_columns_constants_and_formats_on_the_command_line(tmp_path: Path) -> None:
+    claim = tmp_path / "claim.csv"
+    claim.write_text("Day,In,Out,Paid\n12/28/2020,19:00,07:30,300.00\n", encoding="utf-8")
+    args = ["check", "-a", str(EXAMPLE / "agreement.toml"), str(claim), "--format", "csv"]
+    options = ["--map", "Day=date", "--map", "In=start", "--map", "Out=end",
+               "--constant", "employee_id=R101",
+               "--constant", "classification=Respiratory Care Practitioner",
+               "--constant", "extra=true", "--constant", "location=Riverside Medical Center",
+               "--date-format", "%m/%d/%Y", "--time-format", "%H:%M"]  # fmt: skip
+    result = CliRunner().invoke(cli, [*args, *options])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == (
+        "2,R101,2020-12-28T19:00:00-08:00,2020-12-29T07:30:00-08:00,12.50,300.00,300.00,0.00,"
+        "usw7600-rcp,,"
+    )
+    bad = CliRunner().invoke(cli, [*args, "--map", "Day=dte"])
+    assert bad.exit_code == 2
+    assert "the command line: columns: 'Day' maps to 'dte', not a shifts column" in bad.stderr
+    malformed = CliRunner().invoke(cli, [*args, "--map", "Day"])
+    assert malformed.exit_code == 2
+    assert "'Day' is not NAME=VALUE" in malformed.stderr
+
+
+def test_a_map_on_the_command_line_adds_to_a_profile(tmp_path: Path) -> None:
+    export = tmp_path / "timecard.csv"
+    text = (EXPORTS / "timecard-ukg.csv").read_text(encoding="utf-8")
+    export.write_text(text.replace("Person Number", "Badge", 1), encoding="utf-8")
+    args = ["check", "-a", str(EXAMPLE / "agreement.toml"), str(export), "--format", "csv"]
+    result = CliRunner().invoke(
+        cli, [*args, "--profile", "ukg-timecard", "--map", "Badge=employee_id"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == CANONICAL
+
+
+def test_inspect_suggests_maps_for_columns_under_other_names(tmp_path: Path) -> None:
+    near = tmp_path / "near.csv"
+    near.write_text(
+        "Employee ID,Classification,Shift Start,Shift End,Extra\n"
+        "E1,RCP,2020-12-28T07:00,2020-12-28T19:00,true\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["inspect", str(near)])
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert "  - read column 'Employee ID' as employee_id: --map 'Employee ID=employee_id'" in lines
+    assert "  - read column 'Shift Start' as start: --map 'Shift Start=start'" in lines
+    assert "  - read column 'Shift End' as end: --map 'Shift End=end'" in lines

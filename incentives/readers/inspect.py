@@ -9,6 +9,9 @@ encoding option for a file that is not UTF-8, the row errors of the first rows.
 from __future__ import annotations
 
 import csv
+import difflib
+import re
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -155,8 +158,25 @@ def _suggestions(
         fits.append(f"the bundled profile {name!r} reads this file: --profile {name}")
     if fits:
         return fits
+    maps = _likely_maps(problem, _header_cells(path, options))
     needed = ", ".join(c for c in COLUMNS[:4])
     return [
-        f"map the file's columns to {needed} in a profile of your own "
-        "(see the input profiles reference) and give it with --profile FILE"
-    ]
+        *(f"read column {cell!r} as {column}: --map {shlex.quote(f'{cell}={column}')}"
+          for cell, column in maps),
+        f"map the file's columns to {needed} with --map, or in a profile of your own "
+        "(see the input profiles reference) given with --profile FILE",
+    ]  # fmt: skip
+
+
+def _likely_maps(problem: str, cells: list[str]) -> list[tuple[str, str]]:
+    """For each missing column the problem names, the header cell most like it."""
+    missing = [c for c in COLUMNS[:4] if f" {c}" in problem.split("(the header has")[0]]
+    squeezed = {re.sub(r"[^a-z0-9]", "", cell.lower()): cell for cell in cells}
+    found = []
+    for column in missing:
+        wanted = column.replace("_", "")
+        holding = sorted((k for k in squeezed if wanted in k), key=len)
+        near = holding or difflib.get_close_matches(wanted, list(squeezed), n=1, cutoff=0.6)
+        if near:
+            found.append((squeezed[near[0]], column))
+    return found

@@ -80,10 +80,12 @@ def workbook(folder: Path) -> None:
 
 
 def tab_text(folder: Path) -> None:
-    lines = ["\t".join(ROSTER)]
-    for before, start, end, after in roster_rows():
+    # A comment column the profile does not read, in words Windows-1252 holds and ASCII not.
+    lines = ["\t".join([*ROSTER, "Comment"])]
+    for n, (before, start, end, after) in enumerate(roster_rows()):
         clock = [start.strftime("%m/%d/%Y"), start.strftime("%H:%M"), end.strftime("%H:%M")]
-        lines.append("\t".join([*before, *clock, *after]))
+        comment = "relève de nuit – signé" if n == 1 else ""
+        lines.append("\t".join([*before, *clock, *after, comment]))
     (folder / "roster-cp1252.tsv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
 
 
