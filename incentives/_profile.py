@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ._errors import ProfileError
 from ._shifts import COLUMNS
@@ -93,6 +100,15 @@ class Profile(BaseModel):
             if target not in COLUMNS:
                 raise ValueError(f"{target!r} is not a shifts column")
         return value
+
+    @model_validator(mode="after")
+    def _formats_for_a_date_column(self) -> Profile:
+        if DATE in self.columns.values() and not (self.date_format and self.time_format):
+            raise ValueError(
+                "a 'date' column needs date_format and time_format (nothing is guessed: "
+                "03/04/2021 is March 4 only under %m/%d/%Y)"
+            )
+        return self
 
     def renamed(self, header: str) -> str:
         """The column a header cell (trimmed, in lower case) stands for."""
@@ -309,8 +325,10 @@ def _validated(data: object, source: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors(include_url=False)
-        ]
+        problems = [_problem_text(e["loc"], e["msg"]) for e in exc.errors(include_url=False)]
         raise ProfileError(problems, source) from None
+
+
+def _problem_text(loc: tuple[int | str, ...], message: str) -> str:
+    said = message.removeprefix("Value error, ")
+    return f"{'.'.join(str(p) for p in loc)}: {said}" if loc else said

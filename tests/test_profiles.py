@@ -35,6 +35,7 @@ SAMPLES = [
     ("roster.xlsx", {"profile": "date-in-out"}),
     ("roster.xlsx", {"profile": "date-in-out", "sheet": "Roster"}),
     ("roster-cp1252.tsv", {"profile": "date-in-out", "encoding": "cp1252"}),
+    ("../shifts.csv", {"profile": "incentives"}),
 ]
 
 
@@ -406,3 +407,14 @@ def test_inspect_suggests_maps_for_columns_under_other_names(tmp_path: Path) -> 
     assert "  - read column 'Employee ID' as employee_id: --map 'Employee ID=employee_id'" in lines
     assert "  - read column 'Shift Start' as start: --map 'Shift Start=start'" in lines
     assert "  - read column 'Shift End' as end: --map 'Shift End=end'" in lines
+
+
+def test_a_date_column_without_its_formats_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('name = "x"\n[columns]\n"Day" = "date"\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert caught.value.problems == [
+        "a 'date' column needs date_format and time_format (nothing is guessed: "
+        "03/04/2021 is March 4 only under %m/%d/%Y)"
+    ]
