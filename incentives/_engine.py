@@ -189,7 +189,7 @@ def decide(
     )
     tell(1)
     accepted, doubles = claims.decide(read.rows, plan.report_tz)
-    errors = pl.concat([read.errors, doubles.cast(ERROR_SCHEMA)]).sort("line")  # type: ignore[arg-type]
+    errors = pl.concat([read.errors, doubles.cast(ERROR_SCHEMA)]).sort("line").rechunk()  # type: ignore[arg-type]
     errors = as_written(errors, batch.written)
     if lines is not None:
         wanted = accepted.filter(pl.col("line").is_in(list(lines)))["employee_id"].unique()

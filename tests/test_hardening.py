@@ -366,3 +366,27 @@ def test_thousands_of_tiers_pay_the_tier_reached(tmp_path: Path) -> None:
     assert result.returncode == OK
     amounts = [line.split(",")[5] for line in csv_lines(result)]
     assert amounts == ["3000.00", "1125.00", "0.00"]
+
+
+def test_a_bad_value_and_a_double_claim_in_one_file(tmp_path: Path, agreement: str) -> None:
+    # The errors of reading and of double claims, put together, once made polars panic
+    # when the CSV report wrote their messages.
+    common = '"classification": "RN", "extra": false, "unpaid_break_minutes": 0'
+    lines = [
+        '{"employee_id": "E0", "start": "2020-11-01T00:30", "end": "2020-11-01T08:15", '
+        f'"fte": "-1", {common}}}',
+        '{"employee_id": "E2", "start": "2020-11-01T07:00", "end": "2020-11-01T08:59", '
+        f"{common}}}",
+        '{"employee_id": "E2", "start": "2020-11-01T08:00Z", "end": "2020-11-01T16:15", '
+        f"{common}}}",
+    ]
+    shifts = put(tmp_path, "shifts.jsonl", "\n".join(lines) + "\n")
+    result = run("check", "-a", agreement, shifts, "--format", "csv")
+    assert result.returncode == ROW_ERRORS
+    assert csv_lines(result) == [
+        "1,E0,,,,,,,,,fte: fte -1 is negative",
+        "2,E2,,,,,,,,,start: overlaps line 3 of employee E2 (2020-11-01 01:00 PDT to "
+        "2020-11-01 16:15 PST): a likely double claim",
+        "3,E2,2020-11-01T01:00:00-07:00,2020-11-01T16:15:00-08:00,16.25,0.00,,,,"
+        "flat-100:extra;flat-100:window,",
+    ]
