@@ -637,8 +637,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         status = CANNOT_WRITE
     except PipeClosed:
         status = _broken_pipe()
-    except Exception:
-        if "--debug" in args[:1]:
+    except BaseException as exc:  # an Exception, or a panic inside polars (a BaseException)
+        if "--debug" in args[:1] or isinstance(exc, GeneratorExit):
             raise
         click.echo(
             f"incentives {__version__}: internal error (a fault of incentives, not of your "

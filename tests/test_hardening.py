@@ -331,6 +331,15 @@ def test_an_internal_error_is_one_line_with_the_version(tmp_path: Path) -> None:
         [sys.executable, "-c", code, "--debug", *args], capture_output=True, text=True, check=False
     )
     assert "ZeroDivisionError: boom" in debug.stderr
+    # A panic inside polars is a BaseException, not an Exception: the same one line.
+    panic = code.replace(
+        "raise ZeroDivisionError('boom')", "raise type('PanicException', (BaseException,), {})()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", panic, *args], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 70
+    assert result.stderr.startswith(f"incentives {incentives.__version__}: internal error")
 
 
 def test_usage_errors_and_help_keep_their_statuses() -> None:
