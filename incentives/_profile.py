@@ -142,67 +142,56 @@ class Profile(BaseModel):
         return frame.drop(DATE, strict=False)
 
     def _times(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``start`` and ``end`` in ISO 8601, from a date and two times, or two stamps."""
         if DATE in frame.columns and self.time_format and self.date_format:
-            written = pl.col(DATE).str.strip_chars()
-            day = pl.coalesce(
-                written.str.strptime(pl.Date, self.date_format, strict=False),
-                written.str.strptime(pl.Datetime, _CELL, strict=False).dt.date(),
-            )
-            frame = frame.with_columns(_day=day)
-            frame = _problem(
-                frame,
-                pl.col("_day").is_null() & pl.col(DATE).is_not_null(),
-                "start",
-                pl.format(
-                    f"date '{{}}' does not match {self.date_format}{self._date_column}",
-                    pl.col(DATE),
-                ),
-            )
+            frame = self._day(frame, self.date_format)
             for column in ("start", "end"):
-                if column in frame.columns:
-                    frame = self._clock(frame, column)
-            if self.overnight and {"start", "end"} <= set(frame.columns):
-                later = pl.col("_t_end") <= pl.col("_t_start")
-                frame = frame.with_columns(
-                    note=pl.when(later).then(
-                        pl.format(
-                            "end {} is taken on the next day ({}): it is not after start {}",
-                            pl.col("end"),
-                            (pl.col("_day") + pl.duration(days=1)).dt.strftime("%Y-%m-%d"),
-                            pl.col("start"),
-                        )
-                    )
-                )
-                frame = frame.with_columns(
-                    _d_end=pl.when(later)
-                    .then(pl.col("_day") + pl.duration(days=1))
-                    .otherwise(pl.col("_day"))
-                )
-            else:
-                frame = frame.with_columns(_d_end=pl.col("_day"))
+                frame = self._clock(frame, column)
+            frame = self._overnight(frame)
             frame = frame.with_columns(
                 start=_iso(pl.col("_day"), pl.col("_t_start")),
                 end=_iso(pl.col("_d_end"), pl.col("_t_end")),
             )
-            return frame.drop("_day", "_d_end", "_t_start", "_t_end", strict=False)
+            return frame.drop("_day", "_d_end", "_t_start", "_t_end")
         if self.datetime_format:
             for column in ("start", "end"):
-                if column in frame.columns:
-                    parsed = (
-                        pl.col(column)
-                        .str.strip_chars()
-                        .str.strptime(pl.Datetime, self.datetime_format, strict=False)
-                    )
-                    frame = frame.with_columns(**{f"_{column}": parsed})
-                    bad = pl.col(f"_{column}").is_null() & pl.col(column).is_not_null()
-                    said = pl.format(
-                        f"'{{}}' does not match {self.datetime_format}", pl.col(column)
-                    )
-                    frame = _problem(frame, bad, column, said)
-                    frame = frame.with_columns(
-                        pl.col(f"_{column}").dt.strftime("%Y-%m-%dT%H:%M:%S").alias(column)
-                    ).drop(f"_{column}")
+                frame = self._stamp(frame, column, self.datetime_format)
         return frame
+
+    def _day(self, frame: pl.DataFrame, date_format: str) -> pl.DataFrame:
+        written = pl.col(DATE).str.strip_chars()
+        day = pl.coalesce(
+            written.str.strptime(pl.Date, date_format, strict=False),
+            written.str.strptime(pl.Datetime, _CELL, strict=False).dt.date(),
+        )
+        frame = frame.with_columns(_day=day)
+        bad = pl.col("_day").is_null() & pl.col(DATE).is_not_null()
+        said = f"date '{{}}' does not match {date_format}{self._date_column}"
+        return _problem(frame, bad, "start", pl.format(said, pl.col(DATE)))
+
+    def _overnight(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The day of ``end``: the next one when the end is not after the start (noted)."""
+        if not self.overnight:
+            return frame.with_columns(_d_end=pl.col("_day"))
+        later = pl.col("_t_end") <= pl.col("_t_start")
+        next_day = pl.col("_day") + pl.duration(days=1)
+        said = "end {} is taken on the next day ({}): it is not after start {}"
+        note = pl.format(said, pl.col("end"), next_day.dt.strftime("%Y-%m-%d"), pl.col("start"))
+        return frame.with_columns(
+            note=pl.when(later).then(note),
+            _d_end=pl.when(later).then(next_day).otherwise(pl.col("_day")),
+        )
+
+    def _stamp(self, frame: pl.DataFrame, column: str, stamp_format: str) -> pl.DataFrame:
+        written = pl.col(column).str.strip_chars()
+        frame = frame.with_columns(
+            _stamp=written.str.strptime(pl.Datetime, stamp_format, strict=False)
+        )
+        bad = pl.col("_stamp").is_null() & pl.col(column).is_not_null()
+        said = pl.format(f"'{{}}' does not match {stamp_format}", pl.col(column))
+        frame = _problem(frame, bad, column, said)
+        iso = pl.col("_stamp").dt.strftime("%Y-%m-%dT%H:%M:%S")
+        return frame.with_columns(iso.alias(column)).drop("_stamp")
 
     @property
     def _date_column(self) -> str:
