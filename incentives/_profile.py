@@ -14,6 +14,7 @@ guessed, so ``03/04/2021`` is March 4 only where a profile says ``%m/%d/%Y``.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -149,8 +150,8 @@ class Profile(BaseModel):
                 frame = self._clock(frame, column)
             frame = self._overnight(frame)
             frame = frame.with_columns(
-                start=_iso(pl.col("_day"), pl.col("_t_start")),
-                end=_iso(pl.col("_d_end"), pl.col("_t_end")),
+                start=_iso(frame, "_day", "_t_start"),
+                end=_iso(frame, "_d_end", "_t_end"),
             )
             return frame.drop("_day", "_d_end", "_t_start", "_t_end")
         if self.datetime_format:
@@ -159,12 +160,14 @@ class Profile(BaseModel):
         return frame
 
     def _day(self, frame: pl.DataFrame, date_format: str) -> pl.DataFrame:
-        written = pl.col(DATE).str.strip_chars()
-        day = pl.coalesce(
-            written.str.strptime(pl.Date, date_format, strict=False),
-            written.str.strptime(pl.Datetime, _CELL, strict=False).dt.date(),
-        )
-        frame = frame.with_columns(_day=day)
+        def day(text: pl.Expr) -> pl.Expr:
+            written = text.str.strip_chars()
+            return pl.coalesce(
+                written.str.strptime(pl.Date, date_format, strict=False),
+                written.str.strptime(pl.Datetime, _CELL, strict=False).dt.date(),
+            )
+
+        frame = frame.with_columns(_day=_once(frame, DATE, day, pl.Date))
         bad = pl.col("_day").is_null() & pl.col(DATE).is_not_null()
         said = f"date '{{}}' does not match {date_format}{self._date_column}"
         return _problem(frame, bad, "start", pl.format(said, pl.col(DATE)))
@@ -183,10 +186,10 @@ class Profile(BaseModel):
         )
 
     def _stamp(self, frame: pl.DataFrame, column: str, stamp_format: str) -> pl.DataFrame:
-        written = pl.col(column).str.strip_chars()
-        frame = frame.with_columns(
-            _stamp=written.str.strptime(pl.Datetime, stamp_format, strict=False)
-        )
+        def stamp(text: pl.Expr) -> pl.Expr:
+            return text.str.strip_chars().str.strptime(pl.Datetime, stamp_format, strict=False)
+
+        frame = frame.with_columns(_stamp=_once(frame, column, stamp, pl.Datetime("us")))
         bad = pl.col("_stamp").is_null() & pl.col(column).is_not_null()
         said = pl.format(f"'{{}}' does not match {stamp_format}", pl.col(column))
         frame = _problem(frame, bad, column, said)
@@ -199,12 +202,17 @@ class Profile(BaseModel):
         return f" (column {names[0]!r})" if names else ""
 
     def _clock(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        assert self.time_format is not None
-        written = pl.col(column).str.strip_chars()
-        parsed = pl.coalesce(
-            written.str.strptime(pl.Time, self.time_format, strict=False),
-            written.str.strptime(pl.Datetime, _CELL, strict=False).dt.time(),
-        )
+        time_format = self.time_format
+        assert time_format is not None
+
+        def clock(text: pl.Expr) -> pl.Expr:
+            written = text.str.strip_chars()
+            return pl.coalesce(
+                written.str.strptime(pl.Time, time_format, strict=False),
+                written.str.strptime(pl.Datetime, _CELL, strict=False).dt.time(),
+            )
+
+        parsed = _once(frame, column, clock, pl.Time)
         frame = frame.with_columns(**{f"_t_{column}": parsed})
         bad = pl.col(f"_t_{column}").is_null() & pl.col(column).is_not_null()
         said = pl.format(f"time '{{}}' does not match {self.time_format}", pl.col(column))
@@ -229,20 +237,32 @@ class Profile(BaseModel):
     def _money(self, frame: pl.DataFrame) -> pl.DataFrame:
         if self.money != "us":
             return frame
-        for column in (c for c in _MONEY_COLUMNS if c in frame.columns):
-            text = pl.col(column).str.strip_chars()
-            plain = text.str.replace("$", "", literal=True).str.replace_all(",", "", literal=True)
-            frame = frame.with_columns(
-                pl.when(text.str.contains(_US_MONEY))
-                .then(plain)
-                .otherwise(pl.col(column))
-                .alias(column)
-            )
-        return frame
+
+        def plain(written: pl.Expr) -> pl.Expr:
+            text = written.str.strip_chars()
+            bare = text.str.replace("$", "", literal=True).str.replace_all(",", "", literal=True)
+            return pl.when(text.str.contains(_US_MONEY)).then(bare).otherwise(written)
+
+        return frame.with_columns(
+            _once(frame, c, plain, pl.String).alias(c) for c in _MONEY_COLUMNS if c in frame.columns
+        )
 
 
-def _iso(day: pl.Expr, clock: pl.Expr) -> pl.Expr:
-    return pl.concat_str(day.dt.strftime("%Y-%m-%d"), pl.lit("T"), clock.dt.strftime("%H:%M:%S"))
+def _once(
+    frame: pl.DataFrame, column: str, parse: Callable[[pl.Expr], pl.Expr], dtype: Any
+) -> pl.Expr:
+    """``parse`` of a column's values, computed once per distinct value: an export repeats
+    a few hundred dates, times and amounts over millions of rows."""
+    keys = frame[column].drop_nulls().unique()
+    values = pl.DataFrame({"k": keys}).select(parse(pl.col("k")))
+    return pl.col(column).replace_strict(keys, values.to_series(), default=None, return_dtype=dtype)
+
+
+def _iso(frame: pl.DataFrame, day: str, clock: str) -> pl.Expr:
+    """ISO 8601 text of a day column and a time-of-day column (each written once per value)."""
+    days = _once(frame, day, lambda d: d.dt.strftime("%Y-%m-%d"), pl.String)
+    clocks = _once(frame, clock, lambda t: t.dt.strftime("%H:%M:%S"), pl.String)
+    return pl.concat_str(days, pl.lit("T"), clocks)
 
 
 def _problem(frame: pl.DataFrame, bad: pl.Expr, field: str, said: pl.Expr) -> pl.DataFrame:
