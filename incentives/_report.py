@@ -24,24 +24,12 @@ from pydantic import (
 )
 
 from . import _time
+from .rules import ORDER
 
 if TYPE_CHECKING:
     from ._engine import Decided
 
-RULES: tuple[str, ...] = (
-    "status",
-    "classification",
-    "employer",
-    "employment_status",
-    "location",
-    "unit",
-    "approval",
-    "extra",
-    "window",
-    "attendance",
-    "min_hours",
-    "payout",
-)
+RULES = ORDER
 """Every rule, in the order an outcome lists them (SPEC section 5)."""
 
 Rule = Literal[

@@ -16,7 +16,7 @@ import polars as pl
 from .._columns import map_distinct
 from .._terms import Compiled, Pattern
 from .._text import norm
-from . import Env, ReasonColumns, Value, constant
+from . import ORDER, Env, ReasonColumns, Value, constant
 
 NAMES: dict[str, tuple[str, str]] = {
     "classification": ("classification", "classifications"),
@@ -25,15 +25,8 @@ NAMES: dict[str, tuple[str, str]] = {
 }
 """The rules that match a name against a list: (words for it, the eligibility key)."""
 GLOBS = ("location", "unit")
-RULES = (
-    "status",
-    "classification",
-    "employer",
-    "employment_status",
-    "location",
-    "unit",
-    "approval",
-)
+RULES = ORDER[: ORDER.index("extra")]
+"""The filter rules: every rule before ``extra``."""
 
 CODES: tuple[str, ...] = (
     "status.worked",
