@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import polars as pl
-
 from .. import _time
 from .._errors import IncentivesError
 from .._profile import Profile, bundled, load_profile
@@ -26,6 +24,7 @@ from .._rows import as_written, read_rows
 from .._shifts import COLUMNS, ShiftBatch
 from . import read_shifts
 from .csv import PLAIN, Header, decoded, detected
+from .workbook import sheet_frame
 
 
 @dataclass
@@ -101,15 +100,7 @@ def _mapping(
 def _header_cells(path: str | Path, options: _Options) -> list[str]:
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        sheet = options.sheet
-        frame = (
-            pl.read_excel(path, sheet_name=sheet, engine="calamine", infer_schema_length=0)
-            if isinstance(sheet, str)
-            else pl.read_excel(
-                path, sheet_id=int(sheet or 1), engine="calamine", infer_schema_length=0
-            )
-        )
-        return list(frame.columns)
+        return list(sheet_frame(Path(path), str(path), options.sheet).columns)
     if suffix in (".jsonl", ".ndjson"):
         return []
     text = decoded(Path(path).read_bytes(), str(path), options.encoding or "utf-8")

@@ -22,27 +22,7 @@ def read_workbook(
     path: Path, name: str, *, sheet: str | int | None = None, profile: Profile | None = None
 ) -> ShiftBatch:
     """The batch of one sheet: by name, by number (1 is the first), or the first."""
-    try:
-        if isinstance(sheet, str):
-            values = pl.read_excel(
-                path,
-                sheet_name=sheet,
-                engine="calamine",
-                infer_schema_length=0,
-                drop_empty_rows=False,
-            )
-        else:
-            values = pl.read_excel(
-                path,
-                sheet_id=sheet or 1,
-                engine="calamine",
-                infer_schema_length=0,
-                drop_empty_rows=False,
-            )
-    except ModuleNotFoundError:
-        raise ShiftFileError(f"{name}: reading workbooks needs the xlsx extra") from None
-    except Exception as exc:  # the engine's errors have no common public class
-        raise ShiftFileError(f"{name}: cannot read the workbook ({_first_line(exc)})") from None
+    values = sheet_frame(path, name, sheet)
     header = Header(profile)
     columns = header_columns(list(values.columns), name, header)
     wanted = {f"c{i}": c for i, c in enumerate(columns) if c in header.keep}
@@ -59,6 +39,30 @@ def read_workbook(
     )
     batch = ShiftBatch(name, "csv", frame, frozenset(columns), "paid" in columns)
     return profiled(batch, profile)
+
+
+def sheet_frame(path: Path, name: str, sheet: str | int | None = None) -> pl.DataFrame:
+    """One sheet as text (every cell a string, empty rows kept), its header as the names."""
+    try:
+        if isinstance(sheet, str):
+            return pl.read_excel(
+                path,
+                sheet_name=sheet,
+                engine="calamine",
+                infer_schema_length=0,
+                drop_empty_rows=False,
+            )
+        return pl.read_excel(
+            path,
+            sheet_id=sheet or 1,
+            engine="calamine",
+            infer_schema_length=0,
+            drop_empty_rows=False,
+        )
+    except ModuleNotFoundError:
+        raise ShiftFileError(f"{name}: reading workbooks needs the xlsx extra") from None
+    except Exception as exc:  # the engine's errors have no common public class
+        raise ShiftFileError(f"{name}: cannot read the workbook ({_first_line(exc)})") from None
 
 
 def _first_line(exc: Exception) -> str:
