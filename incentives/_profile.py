@@ -134,102 +134,102 @@ class Profile(BaseModel):
         frame = self._money(frame)
         if self.status_codes and "status" in frame.columns:
             codes = {k.strip().lower(): v for k, v in self.status_codes.items()}
-            lowered = pl.col("status").str.strip_chars().str.to_lowercase()
-            frame = frame.with_columns(
-                status=lowered.replace_strict(
-                    codes, default=pl.col("status"), return_dtype=pl.String
-                )
-            )
+
+            def status(text: pl.Expr) -> pl.Expr:
+                lowered = text.str.strip_chars().str.to_lowercase()
+                return lowered.replace_strict(codes, default=text, return_dtype=pl.String)
+
+            frame = frame.with_columns(status=_once(frame, "status", status, pl.String))
         return frame.drop(DATE, strict=False)
 
     def _times(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``start`` and ``end`` in ISO 8601, from a date and two times, or two stamps."""
         if DATE in frame.columns and self.time_format and self.date_format:
-            frame = self._day(frame, self.date_format)
-            for column in ("start", "end"):
-                frame = self._clock(frame, column)
-            frame = self._overnight(frame)
-            frame = frame.with_columns(
-                start=_iso(frame, "_day", "_t_start"),
-                end=_iso(frame, "_d_end", "_t_end"),
-            )
-            return frame.drop("_day", "_d_end", "_t_start", "_t_end")
+            return self._dated(frame, self.date_format, self.time_format)
         if self.datetime_format:
             for column in ("start", "end"):
                 frame = self._stamp(frame, column, self.datetime_format)
         return frame
 
-    def _day(self, frame: pl.DataFrame, date_format: str) -> pl.DataFrame:
+    def _dated(self, frame: pl.DataFrame, date_format: str, time_format: str) -> pl.DataFrame:
+        """``start`` and ``end`` of a date column and two time columns. Each distinct date
+        and time is parsed and written as ISO text once; the times compare as that text."""
+
         def day(text: pl.Expr) -> pl.Expr:
             written = text.str.strip_chars()
             return pl.coalesce(
                 written.str.strptime(pl.Date, date_format, strict=False),
                 written.str.strptime(pl.Datetime, _CELL, strict=False).dt.date(),
-            )
-
-        frame = frame.with_columns(_day=_once(frame, DATE, day, pl.Date))
-        bad = pl.col("_day").is_null() & pl.col(DATE).is_not_null()
-        said = f"date '{{}}' does not match {date_format}{self._date_column}"
-        return _problem(frame, bad, "start", pl.format(said, pl.col(DATE)))
-
-    def _overnight(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The day of ``end``: the next one when the end is not after the start (noted)."""
-        if not self.overnight:
-            return frame.with_columns(_d_end=pl.col("_day"))
-        later = pl.col("_t_end") <= pl.col("_t_start")
-        next_day = pl.col("_day") + pl.duration(days=1)
-        said = "end {} is taken on the next day ({}): it is not after start {}"
-        note = pl.format(said, pl.col("end"), next_day.dt.strftime("%Y-%m-%d"), pl.col("start"))
-        return frame.with_columns(
-            note=pl.when(later).then(note),
-            _d_end=pl.when(later).then(next_day).otherwise(pl.col("_day")),
-        )
-
-    def _stamp(self, frame: pl.DataFrame, column: str, stamp_format: str) -> pl.DataFrame:
-        def stamp(text: pl.Expr) -> pl.Expr:
-            return text.str.strip_chars().str.strptime(pl.Datetime, stamp_format, strict=False)
-
-        frame = frame.with_columns(_stamp=_once(frame, column, stamp, pl.Datetime("us")))
-        bad = pl.col("_stamp").is_null() & pl.col(column).is_not_null()
-        said = pl.format(f"'{{}}' does not match {stamp_format}", pl.col(column))
-        frame = _problem(frame, bad, column, said)
-        iso = pl.col("_stamp").dt.strftime("%Y-%m-%dT%H:%M:%S")
-        return frame.with_columns(iso.alias(column)).drop("_stamp")
-
-    @property
-    def _date_column(self) -> str:
-        names = [name for name, target in self.columns.items() if target == DATE]
-        return f" (column {names[0]!r})" if names else ""
-
-    def _clock(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        time_format = self.time_format
-        assert time_format is not None
+            ).dt.strftime("%Y-%m-%d")
 
         def clock(text: pl.Expr) -> pl.Expr:
             written = text.str.strip_chars()
             return pl.coalesce(
                 written.str.strptime(pl.Time, time_format, strict=False),
                 written.str.strptime(pl.Datetime, _CELL, strict=False).dt.time(),
-            )
+            ).dt.strftime("%H:%M:%S")
 
-        parsed = _once(frame, column, clock, pl.Time)
-        frame = frame.with_columns(**{f"_t_{column}": parsed})
-        bad = pl.col(f"_t_{column}").is_null() & pl.col(column).is_not_null()
-        said = pl.format(f"time '{{}}' does not match {self.time_format}", pl.col(column))
-        return _problem(frame, bad, column, said)
+        frame = frame.with_columns(
+            _day=_once(frame, DATE, day, pl.String),
+            _t_start=_once(frame, "start", clock, pl.String),
+            _t_end=_once(frame, "end", clock, pl.String),
+        )
+        frame = _problems(
+            frame,
+            ("_day", DATE, "start", f"date '{{}}' does not match {date_format}{self._date_column}"),
+            ("_t_start", "start", "start", f"time '{{}}' does not match {time_format}"),
+            ("_t_end", "end", "end", f"time '{{}}' does not match {time_format}"),
+        )
+        frame = self._overnight(frame)
+        return frame.with_columns(
+            start=pl.concat_str("_day", pl.lit("T"), "_t_start"),
+            end=pl.concat_str("_d_end", pl.lit("T"), "_t_end"),
+        ).drop("_day", "_d_end", "_t_start", "_t_end")
+
+    def _overnight(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The day of ``end``: the next one when the end is not after the start, with a
+        note on that row (written for those rows only)."""
+        if not self.overnight:
+            return frame.with_columns(_d_end=pl.col("_day"))
+        later = pl.col("_t_end") <= pl.col("_t_start")
+        following = _once(frame, "_day", _next_day, pl.String)
+        frame = frame.with_columns(_d_end=pl.when(later).then(following).otherwise(pl.col("_day")))
+        moved = frame.select(pl.arg_where(later.fill_null(False))).to_series()
+        if moved.len() == 0:
+            return frame
+        said = "end {} is taken on the next day ({}): it is not after start {}"
+        texts = frame.select("end", "_d_end", "start")[moved]
+        notes = texts.select(pl.format(said, "end", "_d_end", "start")).to_series()
+        empty = pl.Series("note", dtype=pl.String).extend_constant(None, frame.height)
+        return frame.with_columns(empty.scatter(moved, notes))
+
+    def _stamp(self, frame: pl.DataFrame, column: str, stamp_format: str) -> pl.DataFrame:
+        def stamp(text: pl.Expr) -> pl.Expr:
+            parsed = text.str.strip_chars().str.strptime(pl.Datetime, stamp_format, strict=False)
+            return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S")
+
+        frame = frame.with_columns(_stamp=_once(frame, column, stamp, pl.String))
+        said = f"'{{}}' does not match {stamp_format}"
+        frame = _problems(frame, ("_stamp", column, column, said))
+        return frame.with_columns(pl.col("_stamp").alias(column)).drop("_stamp")
+
+    @property
+    def _date_column(self) -> str:
+        names = [name for name, target in self.columns.items() if target == DATE]
+        return f" (column {names[0]!r})" if names else ""
 
     def _booleans(self, frame: pl.DataFrame) -> pl.DataFrame:
         if not (self.true or self.false):
             return frame
         table = {v.strip().lower(): "true" for v in self.true}
         table |= {v.strip().lower(): "false" for v in self.false}
+
+        def word(text: pl.Expr) -> pl.Expr:
+            lowered = text.str.strip_chars().str.to_lowercase()
+            return lowered.replace_strict(table, default=text, return_dtype=pl.String)
+
         return frame.with_columns(
-            pl.col(c)
-            .fill_null("")
-            .str.strip_chars()
-            .str.to_lowercase()
-            .replace_strict(table, default=pl.col(c), return_dtype=pl.String)
-            .alias(c)
+            _once(frame, c, word, pl.String).alias(c)
             for c in _BOOLEAN_COLUMNS
             if c in frame.columns
         )
@@ -258,11 +258,21 @@ def _once(
     return pl.col(column).replace_strict(keys, values.to_series(), default=None, return_dtype=dtype)
 
 
-def _iso(frame: pl.DataFrame, day: str, clock: str) -> pl.Expr:
-    """ISO 8601 text of a day column and a time-of-day column (each written once per value)."""
-    days = _once(frame, day, lambda d: d.dt.strftime("%Y-%m-%d"), pl.String)
-    clocks = _once(frame, clock, lambda t: t.dt.strftime("%H:%M:%S"), pl.String)
-    return pl.concat_str(days, pl.lit("T"), clocks)
+def _next_day(day: pl.Expr) -> pl.Expr:
+    following = day.str.strptime(pl.Date, "%Y-%m-%d") + pl.duration(days=1)
+    return following.dt.strftime("%Y-%m-%d")
+
+
+def _problems(frame: pl.DataFrame, *checks: tuple[str, str, str, str]) -> pl.DataFrame:
+    """Each row's first problem, kept if it has one already: a value that did not parse.
+    A check is (parsed column, column as read, the field it is reported on, the sentence
+    with ``{}`` for the value). Most files have none, which one pass finds."""
+    bad = [pl.col(parsed).is_null() & pl.col(read).is_not_null() for parsed, read, _, _ in checks]
+    if not frame.select(pl.any_horizontal(bad).any()).item():
+        return frame
+    for failed, (_, read, field, said) in zip(bad, checks, strict=True):
+        frame = _problem(frame, failed, field, pl.format(said, pl.col(read)))
+    return frame
 
 
 def _problem(frame: pl.DataFrame, bad: pl.Expr, field: str, said: pl.Expr) -> pl.DataFrame:

@@ -9,9 +9,13 @@ not hours) and asserts what every input must give:
 - the same report twice (every tenth file);
 - an agreement that ``validate`` accepts is one that ``check`` evaluates.
 
+Shifts files are checked against valid variations of one agreement (every window and
+payout kind, thresholds, limits, day-parts, amendments, zones on both sides of UTC);
+agreement files are those variations, a third of them with hostile twists.
+
 ``tests/test_fuzz.py`` runs a short, bounded run in CI. The long run::
 
-    .venv/bin/python tests/fuzz.py --cases 100000
+    .venv/bin/python tests/fuzz.py --cases 100000 --seed 1 --progress 1000
 
 prints how many cases ran, of which kind, and the first failure, if any (exit status 1).
 """
@@ -70,7 +74,7 @@ max_amount_per_workweek = "500.00"
 """
 
 COLUMNS = ["employee_id", "classification", "start", "end", "extra", "status"]
-OPTIONAL = ["fte", "unpaid_break_minutes", "paid", "location", "employment_status"]
+OPTIONAL = ["fte", "unpaid_break_minutes", "paid", "location", "employment_status", "base_rate"]
 
 HOSTILE_TEXT = [
     "",
@@ -140,6 +144,7 @@ def cells(column: str) -> st.SearchStrategy[str]:
         "fte": st.sampled_from(["1.0", "0.5", "0.9"]),
         "unpaid_break_minutes": st.sampled_from(["0", "30", ""]),
         "paid": st.sampled_from(["", "100.00", "300.00"]),
+        "base_rate": st.sampled_from(["52.10", "40", ""]),
         "location": st.just("Fontana Medical Center"),
         "employment_status": st.sampled_from(["full_time", "per diem"]),
     }
@@ -151,6 +156,7 @@ def cells(column: str) -> st.SearchStrategy[str]:
         "fte": st.sampled_from(NUMBERS),
         "unpaid_break_minutes": st.sampled_from(NUMBERS),
         "paid": st.sampled_from(NUMBERS),
+        "base_rate": st.sampled_from(NUMBERS),
     }.get(column, st.sampled_from(HOSTILE_TEXT))
     return st.one_of(good[column], good[column], good[column], hostile, st.text(max_size=12))
 
@@ -260,11 +266,59 @@ AGREEMENT_TWISTS = [
 ]
 
 
+AGREEMENT_VARIANTS = [
+    ("min_hours = 4\n", 'min_hours = 4\nwindow_rule = "entirely_within"\n'),
+    ("min_hours = 4\n", 'min_hours = 4\nwindow_rule = "majority_within"\n'),
+    ("min_hours = 4\n", 'min_hours = 4\nwindow_rule = "prorate"\n'),
+    ("min_hours = 4\n", "min_hours = 0.25\n"),
+    ("flag = true", "flag = true\nbeyond_fte = true"),
+    ("flag = true", 'flag = false\nbeyond_fte = true\nscope = "pay_period"\nhours_per_fte = 80'),
+    ('forfeit_on = ["sick"]', 'forfeit_on = ["sick", "vacation"]\nscope = "pay_period"'),
+    ('forfeit_on = ["sick"]', "forfeit_on = []"),
+    (
+        'tiers = [{ min_hours = 4, amount = "100.00" }, { min_hours = 12, amount = "300.00" }]',
+        'per_shift = "150.00"',
+    ),
+    (
+        'tiers = [{ min_hours = 4, amount = "100.00" }, { min_hours = 12, amount = "300.00" }]',
+        'per_hour = "12.50"',
+    ),
+    (
+        'tiers = [{ min_hours = 4, amount = "100.00" }, { min_hours = 12, amount = "300.00" }]',
+        "base_rate_multiplier = 0.5",
+    ),
+    ("[limits]", '[[payout]]\nper_hour = "1.25"\n\n[limits]'),
+    ("[limits]", '[[payout]]\nper_shift = "100.00"\nperiods = ["night"]\n\n[limits]'),
+    ("[limits]", '[limits]\nmax_amount_per_shift = "200.00"\nmax_shifts_per_workweek = 2'),
+    ('max_amount_per_workweek = "500.00"', 'max_amount_per_pay_period = "0.00"'),
+    ('workweek_start = "sunday 00:00"', 'workweek_start = "monday 07:00"'),
+    ('timezone = "America/Los_Angeles"', 'timezone = "Asia/Kolkata"'),
+    ('timezone = "America/Los_Angeles"', 'timezone = "Europe/London"'),
+    ('title = "Fuzzed agreement"', 'title = "Fuzzed agreement"\nhours_rounding = "quarter_hour"'),
+    ('title = "Fuzzed agreement"', 'title = "Fuzzed agreement"\nstacking = "stack"'),
+    (
+        "[pay_period]",
+        '[periods]\nnight = "19:00-07:00"\n\n[pay_period]',
+    ),
+    (
+        "[limits]",
+        '[[amendments]]\nadopted = 2020-12-30\nsummary = "Extended"\n'
+        '[[amendments.windows]]\nstart = "2020-10-25T07:00"\nend = "2021-06-01T07:00"\n\n[limits]',
+    ),
+]
+"""Changes that keep the agreement valid: each window and payout kind, thresholds, limits,
+zones east and west of UTC, day-parts and amendments."""
+
+
 @st.composite
-def agreement_files(draw: st.DrawFn) -> str:
+def agreement_files(draw: st.DrawFn, hostile: bool = True) -> str:
+    """An agreement: valid variations and, if ``hostile``, sometimes a hostile twist."""
     text = AGREEMENT
-    for old, new in draw(st.lists(st.sampled_from(AGREEMENT_TWISTS), max_size=3)):
+    for old, new in draw(st.lists(st.sampled_from(AGREEMENT_VARIANTS), max_size=4)):
         text = text.replace(old, new, 1)
+    if hostile and draw(st.integers(0, 2)) == 0:
+        for old, new in draw(st.lists(st.sampled_from(AGREEMENT_TWISTS), max_size=2)):
+            text = text.replace(old, new, 1)
     return text
 
 
@@ -288,10 +342,12 @@ def run(args: list[str]) -> Outcome:
     return Outcome(status, None, stderr.getvalue())
 
 
-def check_shifts(folder: Path, shifts: ShiftsFile, kind: Counter[str]) -> None:
-    """The invariants of one shifts file, checked in CSV and in JSON."""
+def check_shifts(
+    folder: Path, shifts: ShiftsFile, kind: Counter[str], terms: str = AGREEMENT
+) -> None:
+    """The invariants of one shifts file, checked against the agreement ``terms``."""
     agreement = folder / "agreement.toml"
-    agreement.write_text(AGREEMENT, encoding="utf-8")
+    agreement.write_text(terms, encoding="utf-8")
     path = folder / shifts.name
     path.write_bytes(shifts.data)
     reports: list[bytes] = []
@@ -328,9 +384,9 @@ def check_agreement(folder: Path, text: str, kind: Counter[str]) -> None:
     assert outcome.status in (OK, BAD_INPUT), (outcome.status, outcome.stderr)
     shifts = folder / "good.csv"
     shifts.write_text(
-        "employee_id,classification,start,end,extra,status\n"
-        "E1,Registered Nurse,2020-12-27T07:00,2020-12-27T19:00,true,\n"
-        "E1,Registered Nurse,2021-03-13T19:00,2021-03-14T07:00,true,\n",
+        "employee_id,classification,start,end,extra,status,fte,base_rate\n"
+        "E1,Registered Nurse,2020-12-27T07:00,2020-12-27T19:00,true,,0.9,52.10\n"
+        "E1,Registered Nurse,2021-03-13T19:00,2021-03-14T07:00,true,,0.9,52.10\n",
         encoding="utf-8",
     )
     checked = run(["check", "-a", str(agreement), str(shifts), "--format", "csv"])
@@ -343,13 +399,12 @@ def check_agreement(folder: Path, text: str, kind: Counter[str]) -> None:
 
 
 CASES = st.one_of(
-    csv_files().map(lambda f: ("shifts", f)),
-    jsonl_files().map(lambda f: ("shifts", f)),
-    agreement_files().map(lambda t: ("agreement", t)),
+    st.tuples(st.just("shifts"), csv_files() | jsonl_files(), agreement_files(hostile=False)),
+    st.tuples(st.just("agreement"), agreement_files(), st.just("")),
 )
 
 
-def fuzz(cases: int, kind: Counter[str], seed: int | None = None) -> None:
+def fuzz(cases: int, kind: Counter[str], seed: int | None = None, progress: int = 0) -> None:
     """Run ``cases`` generated cases; an AssertionError names the first failure."""
 
     @settings(
@@ -360,15 +415,17 @@ def fuzz(cases: int, kind: Counter[str], seed: int | None = None) -> None:
         suppress_health_check=list(HealthCheck),
     )
     @given(case=CASES)
-    def one(case: tuple[str, object]) -> None:
+    def one(case: tuple[str, object, str]) -> None:
         with tempfile.TemporaryDirectory() as folder:
-            what, value = case
+            what, value, terms = case
             if what == "shifts":
                 assert isinstance(value, ShiftsFile)
-                check_shifts(Path(folder), value, kind)
+                check_shifts(Path(folder), value, kind, terms)
             else:
                 assert isinstance(value, str)
                 check_agreement(Path(folder), value, kind)
+            if progress and sum(kind.values()) % progress == 0:
+                print(f"{sum(kind.values()):,} cases", file=sys.stderr, flush=True)
 
     if seed is not None:
         from hypothesis import seed as hypothesis_seed
@@ -381,11 +438,12 @@ def _main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--progress", type=int, default=0, help="print a line every N cases")
     options = parser.parse_args()
     kind: Counter[str] = Counter()
     started = time.monotonic()
     try:
-        fuzz(options.cases, kind, options.seed)
+        fuzz(options.cases, kind, options.seed, options.progress)
     except AssertionError as exc:
         print(f"FAILED after {sum(kind.values()):,} cases: {exc}", file=sys.stderr)
         return 1

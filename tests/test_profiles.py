@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import zipfile
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 from strategies import agreement_text
@@ -170,6 +173,22 @@ def test_a_time_that_does_not_match_is_that_row_s_error(tmp_path: Path) -> None:
     ]
 
 
+def test_a_row_s_first_problem_is_the_one_reported(tmp_path: Path) -> None:
+    text = (
+        "Who,Job,Day,In,Out,X\n"
+        "E1,RCP,12/40/2020,7:00 XM,9:00 QM,Y\n"
+        "E2,RCP,12/28/2020,7:00 AM,9:00 QM,Y\n"
+        "E3,RCP,12/28/2020,7:00 XM\n"
+        "E4,RCP,12/28/2020,7:00 AM,9:00 AM,Y\n"
+    )
+    assert check(tmp_path, text, US) == [
+        "5 E4 12-28 07:00 12-28 09:00 100.00",
+        "2 error start: date '12/40/2020' does not match %m/%d/%Y (column 'Day')",
+        "3 error end: time '9:00 QM' does not match %I:%M %p (column 'Out')",
+        "4 error end: row has 4 values, the header has 6 columns (column 'Out')",
+    ]
+
+
 def test_money_with_a_dollar_sign_and_thousands_separators(tmp_path: Path) -> None:
     text = (
         "Who,Job,Day,In,Out,X,Paid\n"
@@ -251,6 +270,61 @@ def test_a_profile_file_is_validated_with_its_keys(tmp_path: Path) -> None:
     ]
     with pytest.raises(ProfileError, match="no such profile file or bundled profile"):
         load_profile(tmp_path / "nothere.toml")
+
+
+def opendocument(path: Path, rows: list[list[str | None]]) -> None:
+    """A one-sheet OpenDocument spreadsheet (what LibreOffice saves), every cell text."""
+    ns = "urn:oasis:names:tc:opendocument:xmlns"
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    body = "".join(
+        "<table:table-row>"
+        + "".join(cell.format(escape(v)) if v else "<table:table-cell/>" for v in row)
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        f'xmlns:office="{ns}:office:1.0" xmlns:table="{ns}:table:1.0" '
+        f'xmlns:text="{ns}:text:1.0" office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="Roster">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    media = "application/vnd.oasis.opendocument.spreadsheet"
+    manifest = (
+        f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        f'xmlns:manifest="{ns}:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{media}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), media)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+
+
+def test_an_opendocument_spreadsheet_reads_as_the_workbook(tmp_path: Path) -> None:
+    sheet = pl.read_excel(EXPORTS / "roster.xlsx", engine="calamine", infer_schema_length=0)
+    rows: list[list[str | None]] = [list(sheet.columns), *(list(r) for r in sheet.rows())]
+    opendocument(tmp_path / "roster.ods", rows)
+    assert csv_report(tmp_path / "roster.ods", profile="date-in-out") == CANONICAL
+
+
+def test_a_sheet_s_row_numbers_are_the_lines(tmp_path: Path) -> None:
+    where: list[str | None] = ["Respiratory Care Practitioner", "Fontana Medical Center"]
+    rows: list[list[str | None]] = [
+        ["Employee", "Classification", "Location", "Date", "In", "Out", "Extra"],
+        ["E1", *where, "12/28/2020", "07:00", "19:30", "Y"],
+        [None] * 7,
+        ["E2", *where, "12/28/2020", "7:00 QM", "19:30", "Y"],
+    ]
+    opendocument(tmp_path / "claim.ods", rows)
+    batch = incentives.read_shifts(tmp_path / "claim.ods", profile="date-in-out")
+    report = incentives.evaluate([incentives.load_agreement(EXAMPLE / "agreement.toml")], batch)
+    assert [(r.line, r.amount) for r in report.rows] == [(2, Decimal("300.00"))]
+    assert [(e.line, e.message) for e in report.errors] == [
+        (4, "time '7:00 QM' does not match %H:%M (column 'In')")
+    ]
 
 
 def test_a_missing_sheet_is_a_file_error() -> None:
