@@ -1,0 +1,382 @@
+"""Reasons in full: the code, the values and the sentence of each window rule, of the
+beyond-FTE threshold and of the limits, worked by hand. Other tests check that a sentence
+names a number; these hold the whole of it, since it is what a grievance quotes.
+
+The agreement is the tests' usual one (America/Los_Angeles, PST is UTC-8 in these weeks,
+one window from Sunday 2020-12-27 07:00 to Monday 2021-01-04 07:00, 100.00 a shift,
+workweeks from Sunday 00:00) unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from strategies import esi_agreement
+
+import incentives
+from incentives import Adjustment, Agreement, Outcome, Reason, Shift
+
+WINDOW_TEXT = "2020-12-27 07:00 PST to 2021-01-04 07:00 PST"
+
+
+def shift(start: str, end: str, **fields: Any) -> Shift:
+    values: dict[str, Any] = {"employee_id": "E1", "classification": "RCP", "extra": True}
+    values.update(fields)
+    return Shift(start=datetime.fromisoformat(start), end=datetime.fromisoformat(end), **values)
+
+
+def outcomes(agreement: Agreement, *shifts: Shift) -> list[Outcome]:
+    report = incentives.evaluate([agreement], list(shifts))
+    assert report.errors == []
+    return [row.outcomes[0] for row in report.rows]
+
+
+def reason(result: Outcome, rule: str) -> Reason:
+    (found,) = [r for r in result.reasons if r.rule == rule]
+    return found
+
+
+def said(result: Outcome, rule: str) -> tuple[bool, str | None, dict[str, Any], str]:
+    found = reason(result, rule)
+    return found.ok, found.code, dict(found.values), found.detail
+
+
+def rule_of(window_rule: str) -> Agreement:
+    return esi_agreement(eligibility={"classifications": ["*"], "window_rule": window_rule})
+
+
+INSIDE = shift("2020-12-28T07:00", "2020-12-28T19:00")
+ACROSS_THE_END = shift("2021-01-04T01:00", "2021-01-04T13:00", employee_id="E2")
+AFTER = shift("2021-01-05T03:00", "2021-01-05T13:00", employee_id="E3")
+
+
+class TestWindowRules:
+    def test_entirely_within(self) -> None:
+        inside, across, _ = outcomes(rule_of("entirely_within"), INSIDE, ACROSS_THE_END, AFTER)
+        assert said(inside, "window") == (
+            True,
+            "window.entirely_inside",
+            {
+                "start": "2020-12-28T07:00:00-08:00",
+                "end": "2020-12-28T19:00:00-08:00",
+                "window_start": "2020-12-27T07:00:00-08:00",
+                "window_end": "2021-01-04T07:00:00-08:00",
+            },
+            f"lies entirely inside {WINDOW_TEXT}",
+        )
+        assert said(across, "window") == (
+            False,
+            "window.not_entirely_inside",
+            {"start": "2021-01-04T01:00:00-08:00", "end": "2021-01-04T13:00:00-08:00"},
+            "2021-01-04 01:00 PST to 2021-01-04 13:00 PST does not lie entirely inside a "
+            f"window ({WINDOW_TEXT})",
+        )
+
+    def test_majority_within(self) -> None:
+        # Across the end: 01:00 to 07:00 inside, 6 of 12 hours: not more than half.
+        inside, across, after = outcomes(rule_of("majority_within"), INSIDE, ACROSS_THE_END, AFTER)
+        assert said(inside, "window") == (
+            True,
+            "window.majority_inside",
+            {"inside_hours": "12.00", "elapsed_hours": "12.00"},
+            "12.00 of 12.00 elapsed hours inside the windows, more than half",
+        )
+        assert said(across, "window") == (
+            False,
+            "window.not_majority_inside",
+            {"inside_hours": "6.00", "elapsed_hours": "12.00"},
+            "6.00 of 12.00 elapsed hours inside the windows, not more than half",
+        )
+        assert said(after, "window")[3] == (
+            "0.00 of 10.00 elapsed hours inside the windows, not more than half"
+        )
+
+    def test_prorate(self) -> None:
+        # Across the end: 6 of 12 elapsed hours inside, so 6 of the 12 net hours qualify.
+        _, across, after = outcomes(rule_of("prorate"), INSIDE, ACROSS_THE_END, AFTER)
+        assert across.qualifying_hours == Decimal("6.00")
+        assert said(across, "window") == (
+            True,
+            "window.prorated",
+            {"inside_hours": "6.00", "elapsed_hours": "12.00"},
+            "6.00 of 12.00 elapsed hours inside the windows; that share of the net hours "
+            "qualifies (prorate)",
+        )
+        assert said(after, "window") == (
+            False,
+            "window.outside",
+            {"inside_hours": "0.00", "elapsed_hours": "10.00"},
+            "no part of the shift (2021-01-05 03:00 PST to 2021-01-05 13:00 PST) is inside "
+            "the windows",
+        )
+
+
+def beyond_fte(**extra: Any) -> dict[str, Any]:
+    return {
+        "extra": {"flag": True, "beyond_fte": True, **extra},
+        "payout": [{"per_hour": "10.00"}],
+    }
+
+
+class TestBeyondFteReason:
+    def test_hours_beyond_a_workweek_threshold(self) -> None:
+        # 0.25 FTE × 40 = 10 hours. Sunday (not extra) 12 h: 2 beyond. Monday 07:00-19:30
+        # with a 30-minute break, 12 net hours, 12 before it: all 12 beyond, 120.00.
+        agreement = esi_agreement(**beyond_fte())
+        sunday, monday = outcomes(
+            agreement,
+            shift("2020-12-27T07:00", "2020-12-27T19:00", fte=Decimal("0.25"), extra=False),
+            shift(
+                "2020-12-28T07:00", "2020-12-28T19:30", fte=Decimal("0.25"), unpaid_break_minutes=30
+            ),
+        )
+        values = {
+            "extra": True,
+            "beyond_hours": "12.00",
+            "net_hours": "12.00",
+            "threshold_hours": "10.00",
+            "hours_before": "12.00",
+            "scope": "workweek",
+            "period_start": "2020-12-27T00:00:00-08:00",
+            "fte": "0.25",
+        }
+        assert said(monday, "extra") == (
+            True,
+            "extra.beyond_threshold",
+            values,
+            "marked extra; 12.00 of its 12.00 hours are beyond the workweek threshold of "
+            "10.00 hours (0.25 FTE × 40 = 10.00); 12.00 hours were worked earlier in the "
+            "workweek starting 2020-12-27 00:00 PST",
+        )
+        assert monday.amount == Decimal("120.00")
+        ok, code, _, detail = said(sunday, "extra")
+        assert (ok, code) == (False, "extra.not_marked")
+        assert detail.startswith("not marked extra; 2.00 of its 12.00 hours are beyond")
+
+    def test_a_pay_period_threshold_with_a_minimum(self) -> None:
+        # 0.5 FTE × 40 × 14/7 = 40 hours, less than the minimum of 80: the threshold is 80.
+        agreement = esi_agreement(
+            **beyond_fte(scope="pay_period", minimum_hours="80"),
+            pay_period={"anchor": "2020-12-27T00:00", "days": 14},
+        )
+        (result,) = outcomes(agreement, shift("2020-12-28T07:00", "2020-12-28T19:00", fte="0.5"))
+        ok, code, values, detail = said(result, "extra")
+        assert (ok, code, values["threshold_hours"], values["scope"]) == (
+            False,
+            "extra.below_threshold",
+            "80.00",
+            "pay period",
+        )
+        assert detail == (
+            "marked extra; 0.00 of its 12.00 hours are beyond the pay period threshold of "
+            "80.00 hours (the greater of 0.5 FTE × 40 × 14/7 = 40.00 and the minimum 80); "
+            "0.00 hours were worked earlier in the pay period starting 2020-12-27 00:00 PST"
+        )
+
+    def test_an_absence_earns_no_hours_beyond(self) -> None:
+        agreement = esi_agreement(**beyond_fte())
+        (result,) = outcomes(
+            agreement, shift("2020-12-29T07:00", "2020-12-29T19:00", status="sick", extra=None)
+        )
+        assert said(result, "extra") == (
+            False,
+            "extra.not_recorded",
+            {},
+            "not recorded as extra; an absence earns no hours beyond the FTE threshold",
+        )
+
+
+TIERS = [
+    {"min_hours": "4", "amount": "100.00"},
+    {"min_hours": "7.5", "amount": "150.00"},
+    {"min_hours": "12", "amount": "300.00"},
+]
+
+
+class TestTierBounds:
+    @pytest.mark.parametrize(
+        ("end", "hours", "amount", "tier"),
+        [
+            ("2020-12-28T14:30", "7.50", "150.00", "7.5"),  # exactly at a fractional bound
+            ("2020-12-28T14:29", "7.48", "100.00", "4"),  # a minute under it
+            ("2020-12-28T19:00", "12.00", "300.00", "12"),
+        ],
+    )
+    def test_a_fractional_tier_bound(self, end: str, hours: str, amount: str, tier: str) -> None:
+        agreement = esi_agreement(payout=[{"tiers": TIERS}])
+        (result,) = outcomes(agreement, shift("2020-12-28T07:00", end))
+        assert result.amount == Decimal(amount)
+        assert reason(result, "payout").detail == (
+            f"pays {amount}: {hours} hours reach the {tier}-hour tier: {amount}"
+        )
+
+    def test_a_prorated_share_is_paid_by_its_tier(self) -> None:
+        # 2021-01-04 01:00-17:00, 16 elapsed hours, 6 inside the window: 16 × 6/16 = 6
+        # qualifying hours, the 4-hour tier: 100.00.
+        agreement = esi_agreement(
+            payout=[{"tiers": TIERS}],
+            eligibility={"classifications": ["*"], "window_rule": "prorate"},
+        )
+        (result,) = outcomes(agreement, shift("2021-01-04T01:00", "2021-01-04T17:00"))
+        assert (result.qualifying_hours, result.amount) == (Decimal("6.00"), Decimal("100.00"))
+
+    def test_hours_below_the_lowest_tier(self) -> None:
+        agreement = esi_agreement(payout=[{"tiers": TIERS}])
+        (result,) = outcomes(agreement, shift("2020-12-28T07:00", "2020-12-28T10:00"))
+        assert said(result, "payout") == (
+            False,
+            "payout.pays_nothing",
+            {"amount": "0.00", "qualifying_hours": "3.00", "parts": ["0.00"]},
+            "pays nothing: 3.00 hours are below the lowest tier (4 hours)",
+        )
+
+
+class TestLimitAdjustments:
+    def test_each_cut_names_its_limit_its_cap_and_what_was_paid_before(self) -> None:
+        # At most 150.00 and 2 paid shifts a week: Mon 100.00; Tue 100.00 cut by 50.00;
+        # Wed: 2 shifts already paid, all 100.00 removed.
+        agreement = esi_agreement(
+            limits={"max_amount_per_workweek": "150.00", "max_shifts_per_workweek": 2}
+        )
+        monday, tuesday, wednesday = outcomes(
+            agreement,
+            shift("2020-12-28T07:00", "2020-12-28T19:00"),
+            shift("2020-12-29T07:00", "2020-12-29T19:00"),
+            shift("2020-12-30T07:00", "2020-12-30T19:00"),
+        )
+        assert [o.amount for o in (monday, tuesday, wednesday)] == [
+            Decimal("100.00"),
+            Decimal("50.00"),
+            Decimal("0.00"),
+        ]
+        assert tuesday.adjustments == [
+            Adjustment(
+                rule="limit",
+                limit="max_amount_per_workweek",
+                amount=Decimal("-50.00"),
+                detail="max_amount_per_workweek: at most 150.00 a workweek, 100.00 already "
+                "paid in the workweek starting 2020-12-27 00:00 PST; 50.00 removed",
+                code="limit.max_amount_per_workweek",
+                values={
+                    "limit": "max_amount_per_workweek",
+                    "removed": "50.00",
+                    "cap": "150.00",
+                    "already": "100.00",
+                    "period_start": "2020-12-27 00:00 PST",
+                },
+            )
+        ]
+        assert wednesday.adjustments == [
+            Adjustment(
+                rule="limit",
+                limit="max_shifts_per_workweek",
+                amount=Decimal("-100.00"),
+                detail="max_shifts_per_workweek: 2 shifts already paid in the workweek "
+                "starting 2020-12-27 00:00 PST (at most 2); 100.00 removed",
+                code="limit.max_shifts_per_workweek",
+                values={
+                    "limit": "max_shifts_per_workweek",
+                    "removed": "100.00",
+                    "cap": 2,
+                    "already": 2,
+                    "period_start": "2020-12-27 00:00 PST",
+                },
+            )
+        ]
+
+    @pytest.mark.parametrize(
+        ("limits", "detail", "since"),
+        [
+            (
+                {"max_amount_total": "150.00"},
+                "max_amount_total: at most 150.00 in total, 100.00 already paid in this "
+                "agreement; 50.00 removed",
+                None,
+            ),
+            (
+                {"max_amount_per_pay_period": "150.00"},
+                "max_amount_per_pay_period: at most 150.00 a pay period, 100.00 already paid "
+                "in the pay period starting 2020-12-27 00:00 PST; 50.00 removed",
+                "2020-12-27 00:00 PST",
+            ),
+        ],
+    )
+    def test_a_total_and_a_pay_period_cap(
+        self, limits: dict[str, str], detail: str, since: str | None
+    ) -> None:
+        # 100.00 on Monday, then 50.00 of Tuesday's 100.00 fits under the cap of 150.00.
+        agreement = esi_agreement(
+            limits=limits, pay_period={"anchor": "2020-12-27T00:00", "days": 14}
+        )
+        _, tuesday = outcomes(
+            agreement,
+            shift("2020-12-28T07:00", "2020-12-28T19:00"),
+            shift("2020-12-29T07:00", "2020-12-29T19:00"),
+        )
+        (name,) = limits
+        values = {"limit": name, "removed": "50.00", "cap": "150.00", "already": "100.00"}
+        if since is not None:
+            values["period_start"] = since
+        assert tuesday.adjustments == [
+            Adjustment(
+                rule="limit",
+                limit=name,
+                amount=Decimal("-50.00"),
+                detail=detail,
+                code=f"limit.{name}",
+                values=values,
+            )
+        ]
+
+    def test_a_per_shift_cap(self) -> None:
+        agreement = esi_agreement(limits={"max_amount_per_shift": "80.00"})
+        (result,) = outcomes(agreement, shift("2020-12-28T07:00", "2020-12-28T19:00"))
+        assert result.amount == Decimal("80.00")
+        assert result.adjustments == [
+            Adjustment(
+                rule="limit",
+                limit="max_amount_per_shift",
+                amount=Decimal("-20.00"),
+                detail="max_amount_per_shift: at most 80.00 a shift; 20.00 removed",
+                code="limit.max_amount_per_shift",
+                values={"limit": "max_amount_per_shift", "removed": "20.00", "cap": "80.00"},
+            )
+        ]
+
+
+class TestStackingAdjustment:
+    def test_the_exclusive_loser_names_the_winner_and_both_amounts(self) -> None:
+        low = esi_agreement(id="low", payout=[{"per_shift": "100.00"}])
+        high = esi_agreement(id="high", payout=[{"per_shift": "150.00"}])
+        report = incentives.evaluate([low, high], [shift("2020-12-28T07:00", "2020-12-28T19:00")])
+        lost, won = report.rows[0].outcomes
+        assert won.adjustments == []
+        assert lost.adjustments == [
+            Adjustment(
+                rule="stacking",
+                limit=None,
+                amount=Decimal("-100.00"),
+                detail="exclusive agreements do not add: high pays 150.00 for this shift "
+                "instead of 100.00",
+                code="stacking.exclusive",
+                values={"winner": "high", "winner_amount": "150.00", "amount": "100.00"},
+            )
+        ]
+
+    def test_an_exclusive_agreement_that_pays_nothing_is_not_adjusted(self) -> None:
+        # "none" fails (its only component pays night shifts, this is a day shift): 0.00,
+        # with no stacking adjustment; "some" pays its 100.00.
+        none = esi_agreement(
+            id="none",
+            periods={"night": "23:00-07:00"},
+            payout=[{"per_shift": "50.00", "periods": ["night"]}],
+        )
+        some = esi_agreement(id="some", payout=[{"per_shift": "100.00"}])
+        report = incentives.evaluate([none, some], [shift("2020-12-28T07:00", "2020-12-28T19:00")])
+        unpaid, paid = report.rows[0].outcomes
+        assert (unpaid.amount, unpaid.adjustments) == (Decimal("0.00"), [])
+        assert (paid.amount, paid.adjustments) == (Decimal("100.00"), [])
+        assert report.rows[0].amount == Decimal("100.00")
