@@ -55,7 +55,7 @@ def _in_years(value: datetime) -> datetime:
     return value
 
 
-_LOCAL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+_LOCAL_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
 
 LocalDateTime = Annotated[
     datetime,
@@ -64,7 +64,7 @@ LocalDateTime = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?$",
             "description": "Local wall-clock date and time in the agreement's timezone, "
             "without a UTC offset, e.g. 2020-07-03T07:00.",
         }
@@ -109,9 +109,9 @@ def _employment_status(value: Any) -> Any:
     return normalize_employment_status(value) if isinstance(value, str) else value
 
 
-_DAY_PART_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_DAY_PART_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$")
 _WORKWEEK_RE = re.compile(
-    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ([01]\d|2[0-3]):([0-5]\d)$",
+    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ([01][0-9]|2[0-3]):([0-5][0-9])$",
     re.IGNORECASE,
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -119,7 +119,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 DayPart = Annotated[
     str,
     Field(
-        pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="Local start and end time of day, 'HH:MM-HH:MM'; may wrap midnight.",
     ),
 ]
@@ -297,7 +297,7 @@ class Agreement(_Model):
     workweek_start: str = Field(
         default="sunday 00:00",
         pattern=r"(?i)^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) "
-        r"([01]\d|2[0-3]):[0-5]\d$",
+        r"([01][0-9]|2[0-3]):[0-5][0-9]$",
     )
     pay_period: PayPeriod | None = None
     hours_rounding: HoursRounding = "exact"

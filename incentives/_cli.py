@@ -649,10 +649,24 @@ def main(argv: list[str] | None = None) -> NoReturn:
     sys.exit(status if isinstance(status, int) else OK)
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output closed before the command started (``>&-``): writing to it fails
+    as writing to a closed descriptor does, so the command says it cannot write there."""
+
+    def write(self, text: object) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    @property
+    def buffer(self) -> _ClosedOutput:
+        return self
+
+
 def _tolerant_streams() -> None:
     """Text that the terminal's encoding cannot show is escaped, never a crash: a name in
     Chinese on a cp1252 console prints as ``\\u4e00``. Machine formats (JSON, CSV) are
     written as UTF-8 bytes whatever the encoding."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -35,12 +36,16 @@ _MESSAGES = {
 }
 
 
+_VALIDATOR = re.compile(r"[a-z][a-z-]*\[.*\]", re.DOTALL)
+"""How pydantic names a validator in an error's location: ``function-after[...]``."""
+
+
 def _path(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif "[" in part or "(" in part:  # a validator's name, not a key
+        elif _VALIDATOR.fullmatch(part):  # a validator's name, not a key
             continue
         else:
             text += f".{part}" if text else part

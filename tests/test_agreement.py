@@ -568,6 +568,30 @@ def test_day_part_format(tmp_path: Path, text: str) -> None:
     rejects(tmp_path, agreement(periods={"day": text}), "periods.day: ")
 
 
+OTHER_DIGITS = "\u0660\u0667"  # Arabic-Indic 0 and 7: digits, but not 0 to 9
+
+
+def test_a_day_part_in_other_digits_is_refused(tmp_path: Path) -> None:
+    text = f"{OTHER_DIGITS}:00-19:00"
+    rejects(tmp_path, agreement(periods={"day": text}), "periods.day: ", text)
+
+
+def test_a_day_part_named_with_parentheses_is_named_in_the_problem(tmp_path: Path) -> None:
+    periods = {"night (late)": "25:00-07:00"}
+    rejects(tmp_path, agreement(periods=periods), "periods.night (late): a day-part")
+
+
+def test_a_workweek_start_in_other_digits_is_refused(tmp_path: Path) -> None:
+    text = f"sunday {OTHER_DIGITS}:00"
+    rejects(tmp_path, agreement(workweek_start=text), "workweek_start: ", text)
+
+
+def test_a_window_bound_in_other_digits_is_refused(tmp_path: Path) -> None:
+    start = f"2020-12-27T{OTHER_DIGITS}:00"
+    windows = [{"start": start, "end": "2021-01-04T07:00"}]
+    rejects(tmp_path, agreement(windows=windows), "windows[0].start")
+
+
 # --------------------------------------------------------------------------- pay_period
 
 

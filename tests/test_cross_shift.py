@@ -1143,3 +1143,30 @@ class TestAmendments:
         shift = rec("2020-12-28T07:00", "2020-12-28T13:00")
         assert row_at(check(agreement, shift, as_of="2021-01-28"), 2).amount == d("0.00")
         assert row_at(check(agreement, shift), 2).amount == d("100.00")
+
+    def test_an_amendment_that_adds_the_extra_flag_says_so_in_the_extra_reason(self) -> None:
+        # Before 2021-01-29 any shift counts; the amendment requires the extra flag.
+        agreement = make_agreement(
+            extra={"flag": False},
+            amendments=[
+                {
+                    "adopted": "2021-01-29",
+                    "summary": "Only shifts marked extra",
+                    "extra": {"flag": True},
+                }
+            ],
+        )
+        marked = rec("2020-12-28T07:00", "2020-12-28T19:00")
+        unmarked = rec("2020-12-29T07:00", "2020-12-29T19:00", employee="E2", extra=False)
+        before = check(agreement, marked, unmarked, as_of="2021-01-28")
+        assert amounts(before) == {2: d("100.00"), 3: d("100.00")}
+        assert detail(outcome_at(before, 3), "extra") == "no extra-shift condition"
+        after = check(agreement, marked, unmarked)
+        assert amounts(after) == {2: d("100.00"), 3: d("0.00")}
+        assert (
+            detail(outcome_at(after, 2), "extra") == "marked extra (amendment adopted 2021-01-29)"
+        )
+        assert detail(outcome_at(after, 3), "extra") == (
+            "not marked extra (amendment adopted 2021-01-29)"
+        )
+        assert not ok(outcome_at(after, 3), "extra")

@@ -585,3 +585,54 @@ def test_schema_rejects_bad_agreements(schema: dict[str, Any], change: Any, wher
     change(data)
     errors = schema_errors(data, schema, schema)
     assert any(where in e for e in errors), errors
+
+
+# --------------------------------------------------------------------------- wrong types
+
+# The smallest agreement (docs/reference/agreement.md) as a JSON mapping.
+SMALLEST: dict[str, Any] = {
+    "id": "flat-100",
+    "title": "Flat $100 per extra shift",
+    "timezone": "America/Los_Angeles",
+    "windows": [{"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}],
+    "eligibility": {"classifications": ["*"]},
+    "payout": [{"per_shift": "100.00"}],
+}
+
+
+def problems_of_json(tmp_path: Path, **parts: Any) -> list[str]:
+    """The problems ``load_agreement`` lists for the smallest agreement with ``parts``."""
+    path = write(tmp_path, "agreement.json", json.dumps({**SMALLEST, **parts}))
+    error = raises_agreement_error(path)
+    return error.problems
+
+
+def test_a_table_given_as_a_value_is_one_problem_at_its_key(tmp_path: Path) -> None:
+    assert problems_of_json(tmp_path, extra=5, attendance="sick") == [
+        "extra: Input should be a valid dictionary or instance of Extra (got 5)",
+        "attendance: Input should be a valid dictionary or instance of Attendance (got 'sick')",
+    ]
+
+
+def test_periods_that_are_not_a_table_are_not_also_a_missing_day_part(tmp_path: Path) -> None:
+    # The payout names the day-part "night": with periods unreadable, that is not reported
+    # as a second problem ("not defined in periods").
+    payout = [{"per_shift": "100.00", "periods": ["night"]}]
+    assert problems_of_json(tmp_path, periods="night", payout=payout) == [
+        "periods: Input should be a valid dictionary (got 'night')"
+    ]
+
+
+def test_a_day_part_name_is_one_word(tmp_path: Path) -> None:
+    periods = {"night shift": "23:00-07:00", "day": "07:00-23:00"}
+    assert problems_of_json(tmp_path, periods=periods) == [
+        "periods.night shift: a day-part name is one word"
+    ]
+
+
+@pytest.mark.parametrize("bound", [7, None, ["2020-12-27T07:00"]])
+def test_a_window_bound_that_is_not_text_is_refused(tmp_path: Path, bound: Any) -> None:
+    windows = [{"start": bound, "end": "2021-01-04T07:00"}]
+    assert problems_of_json(tmp_path, windows=windows) == [
+        "windows[0].start: must be a local date and time like 2020-07-03T07:00"
+    ]

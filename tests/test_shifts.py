@@ -901,3 +901,45 @@ def test_the_white_space_the_columns_strip_is_python_s() -> None:
 
     every = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
     assert every == WHITESPACE
+
+
+# --------------------------------------------------------------------------- numbers at their edges
+
+
+@pytest.mark.parametrize(
+    ("fte", "paid", "field", "message"),
+    [
+        ("NaN", "", "fte", "fte 'NaN' is not a finite number"),
+        ("Infinity", "", "fte", "fte 'Infinity' is not a finite number"),
+        ("", "-inf", "paid", "paid '-inf' is not a finite number"),
+        ("0.1234567", "", "fte", "fte '0.1234567' has more than 6 decimal places"),
+    ],
+)
+def test_a_number_that_is_not_finite_or_too_fine_is_an_error_of_its_field(
+    tmp_path: Path, fte: str, paid: str, field: str, message: str
+) -> None:
+    text = (
+        "employee_id,classification,start,end,extra,fte,paid\n"
+        f"E1,RCP,2020-12-28T07:00,2020-12-28T19:00,true,{fte},{paid}\n"
+        "E2,RCP,2020-12-29T07:00,2020-12-29T19:00,true,0.123456,\n"
+    )
+    report = check(tmp_path, text)
+    found = error(report, 2)
+    assert (found.field, found.message, found.employee_id) == (field, message, "E1")
+    assert row(report, 3).amount == Decimal("100.00")  # six places are allowed
+    assert_each_line_once(report, [2, 3])
+
+
+def test_a_bad_value_in_a_file_of_thousands_of_rows_spoils_only_its_own_row(
+    tmp_path: Path,
+) -> None:
+    # 5,000 shifts, one a day per employee over the window's first four days; line 2,501
+    # is not a boolean where extra belongs.
+    rows = [shift(f"E{i}", 28 + i % 4, "maybe" if i == 2_499 else "true") for i in range(5_000)]
+    report = check(tmp_path, HEADER + "".join(rows))
+    bad = error(report, 2_501)
+    assert (bad.field, bad.employee_id) == ("extra", "E2499")
+    assert bad.message == "extra 'maybe' is not a boolean (true/false, yes/no, y/n, 1/0)"
+    assert len(report.rows) == 4_999
+    assert report.totals.amount == Decimal("499900.00")
+    assert_each_line_once(report, list(range(2, 5_002)))

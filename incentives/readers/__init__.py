@@ -99,6 +99,8 @@ def _bytes_of(stream: TextIO | None, name: str) -> bytes:
         return stream.read().encode("utf-8", "surrogatepass")
     except UnicodeDecodeError as exc:
         raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise ShiftFileError(f"{name}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _has_bytes(stream: TextIO) -> bool:
