@@ -298,7 +298,8 @@ class Report(_Model):
         raise KeyError(line)
 
     def to_polars(self) -> pl.DataFrame:
-        """One flat row per evaluated shift and agreement, then one per row in error.
+        """One flat row per evaluated shift and agreement and one per row in error, in
+        line order (a shift's rows in the order of the agreements).
 
         Columns: ``line``, ``employee_id``, ``classification``, ``status``, ``start``,
         ``end`` (datetimes in the report's zone), ``hours``, ``agreement``, ``qualifies``,
@@ -352,7 +353,7 @@ def _flat_of_models(report: Report) -> pl.DataFrame:
             | {"line": error.line, "employee_id": error.employee_id}
             | {"field": error.field, "error": error.message, "failed": []}
         )
-    return flat_frame(records, report.timezone)
+    return flat_frame(records, report.timezone).sort("line", maintain_order=True)
 
 
 def _without_claim(row: dict[str, Any]) -> dict[str, Any]:

@@ -303,7 +303,7 @@ def built(decided: Decided) -> list[RowResult]:
 
 
 def flat(decided: Decided) -> pl.DataFrame:
-    """One row per evaluated shift and agreement, then one per row in error."""
+    """One row per evaluated shift and agreement and one per row in error, in line order."""
     rows = row_columns(decided)
     frames = []
     for i, c in enumerate(decided.plan.compiled):
