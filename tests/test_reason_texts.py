@@ -380,3 +380,176 @@ class TestStackingAdjustment:
         assert (unpaid.amount, unpaid.adjustments) == (Decimal("0.00"), [])
         assert (paid.amount, paid.adjustments) == (Decimal("100.00"), [])
         assert report.rows[0].amount == Decimal("100.00")
+
+
+AMENDED = " (amendment adopted 2020-12-30)"
+
+
+@pytest.mark.parametrize(
+    "window_rule", ["starts_within", "entirely_within", "majority_within", "prorate"]
+)
+def test_a_reason_of_amended_terms_says_which_amendment_set_them(window_rule: str) -> None:
+    # The amendment of 2020-12-30 extends the window to 2021-01-11 07:00, adds RN and
+    # raises the per-shift cap from 80.00 to 90.00: a shift on 2021-01-05 pays 90.00.
+    eligibility = {"classifications": ["RCP", "RN"], "window_rule": window_rule}
+    agreement = esi_agreement(
+        eligibility={"classifications": ["RCP"], "window_rule": window_rule},
+        limits={"max_amount_per_shift": "80.00"},
+        amendments=[
+            {
+                "adopted": "2020-12-30",
+                "summary": "Extended",
+                "windows": [{"start": "2020-12-27T07:00", "end": "2021-01-11T07:00"}],
+                "limits": {"max_amount_per_shift": "90.00"},
+                "eligibility": eligibility,
+            }
+        ],
+    )
+    (result,) = outcomes(agreement, shift("2021-01-05T07:00", "2021-01-05T19:00"))
+    assert result.amount == Decimal("90.00")
+    assert reason(result, "classification").detail == (
+        f"RCP is an eligible classification{AMENDED}"
+    )
+    assert reason(result, "window").detail.endswith(AMENDED)
+    (cut,) = result.adjustments
+    assert cut.detail == f"max_amount_per_shift: at most 90.00 a shift; 10.00 removed{AMENDED}"
+
+
+class TestAmountsAtTheirEdges:
+    def test_rates_of_different_decimal_places_add(self) -> None:
+        # 8 h × 1.5 = 12.00 and 8 h × 0.125 = 1.00: 13.00.
+        agreement = esi_agreement(payout=[{"per_hour": "1.5"}, {"per_hour": "0.125"}])
+        (result,) = outcomes(agreement, shift("2020-12-28T07:00", "2020-12-28T15:00"))
+        assert said(result, "payout") == (
+            True,
+            "payout.pays",
+            {"amount": "13.00", "qualifying_hours": "8.00", "parts": ["12.00", "1.00"]},
+            "pays 13.00: 8.00 h × 1.5 = 12.00; 8.00 h × 0.125 = 1.00",
+        )
+
+    def test_a_flat_amount_is_paid_whole_on_a_prorated_share(self) -> None:
+        # 6 of 12 hours inside the window: 6 qualifying hours, and the per-shift 100.00.
+        (result,) = outcomes(rule_of("prorate"), ACROSS_THE_END)
+        assert (result.qualifying_hours, result.amount) == (Decimal("6.00"), Decimal("100.00"))
+
+    @pytest.mark.parametrize(
+        ("end", "ok", "detail"),
+        [
+            ("2020-12-28T14:30", True, "7.50 qualifying hours, at least the minimum of 7.5"),
+            ("2020-12-28T14:29", False, "7.48 qualifying hours, below the minimum of 7.5"),
+        ],
+    )
+    def test_a_fractional_minimum_of_hours(self, end: str, ok: bool, detail: str) -> None:
+        agreement = esi_agreement(eligibility={"classifications": ["*"], "min_hours": "7.5"})
+        (result,) = outcomes(agreement, shift("2020-12-28T07:00", end))
+        assert (reason(result, "min_hours").ok, reason(result, "min_hours").detail) == (ok, detail)
+        assert result.amount == Decimal("100.00" if ok else "0.00")
+
+    def test_one_cent_shifts_count_toward_the_shift_limit(self) -> None:
+        # 0.01 a shift, one paid shift a week: Monday's 0.01 is that shift, so Tuesday and
+        # Wednesday are cut by the shift limit.
+        agreement = esi_agreement(
+            payout=[{"per_shift": "0.01"}], limits={"max_shifts_per_workweek": 1}
+        )
+        monday, tuesday, wednesday = outcomes(
+            agreement,
+            shift("2020-12-28T07:00", "2020-12-28T19:00"),
+            shift("2020-12-29T07:00", "2020-12-29T19:00"),
+            shift("2020-12-30T07:00", "2020-12-30T19:00"),
+        )
+        assert [o.amount for o in (monday, tuesday, wednesday)] == [
+            Decimal("0.01"),
+            Decimal("0.00"),
+            Decimal("0.00"),
+        ]
+        assert [a.limit for a in tuesday.adjustments] == ["max_shifts_per_workweek"]
+        assert [a.limit for a in wednesday.adjustments] == ["max_shifts_per_workweek"]
+
+    def test_a_one_cent_weekly_cap(self) -> None:
+        agreement = esi_agreement(
+            payout=[{"per_shift": "0.01"}], limits={"max_amount_per_workweek": "0.01"}
+        )
+        first, second = outcomes(
+            agreement,
+            shift("2020-12-28T07:00", "2020-12-28T19:00"),
+            shift("2020-12-29T07:00", "2020-12-29T19:00"),
+        )
+        assert (first.amount, second.amount) == (Decimal("0.01"), Decimal("0.00"))
+        assert [a.amount for a in second.adjustments] == [Decimal("-0.01")]
+
+    def test_a_shift_that_earns_nothing_is_not_cut_by_the_shift_limit(self) -> None:
+        # Monday 0.5 × 40.00 × 12 = 240.00 fills the one paid shift; Tuesday earns 0.00
+        # (base rate 0.00) and so has nothing to cut.
+        agreement = esi_agreement(
+            payout=[{"base_rate_multiplier": "0.5"}], limits={"max_shifts_per_workweek": 1}
+        )
+        monday, tuesday = outcomes(
+            agreement,
+            shift("2020-12-28T07:00", "2020-12-28T19:00", base_rate=Decimal("40.00")),
+            shift("2020-12-29T07:00", "2020-12-29T19:00", base_rate=Decimal("0.00")),
+        )
+        assert (monday.amount, tuesday.amount) == (Decimal("240.00"), Decimal("0.00"))
+        assert tuesday.adjustments == []
+
+    def test_one_cent_exclusive_amounts_stack_to_the_higher(self) -> None:
+        low = esi_agreement(id="low", payout=[{"per_shift": "0.01"}])
+        high = esi_agreement(id="high", payout=[{"per_shift": "0.02"}])
+        report = incentives.evaluate([low, high], [shift("2020-12-28T07:00", "2020-12-28T19:00")])
+        assert report.rows[0].amount == Decimal("0.02")
+        assert [a.amount for a in report.rows[0].outcomes[0].adjustments] == [Decimal("-0.01")]
+
+
+class TestThresholdEdges:
+    def test_without_the_flag_an_absence_earns_nothing_beyond(self) -> None:
+        agreement = esi_agreement(**beyond_fte(flag=False))
+        (result,) = outcomes(
+            agreement, shift("2020-12-29T07:00", "2020-12-29T19:00", status="vacation", extra=None)
+        )
+        assert said(result, "extra") == (
+            False,
+            "extra.absence",
+            {},
+            "an absence earns no hours beyond the FTE threshold",
+        )
+
+    def test_an_absence_counted_as_worked_after_the_threshold_still_earns_nothing(self) -> None:
+        # 0.25 FTE: 10 hours. Sunday worked 12, then a vacation day counted as worked:
+        # its hours are past the threshold, but an absence earns nothing.
+        agreement = esi_agreement(**beyond_fte(flag=False, counts_as_worked=["vacation"]))
+        _, vacation = outcomes(
+            agreement,
+            shift("2020-12-27T07:00", "2020-12-27T19:00", fte=Decimal("0.25")),
+            shift(
+                "2020-12-28T07:00",
+                "2020-12-28T19:00",
+                fte=Decimal("0.25"),
+                status="vacation",
+                extra=None,
+            ),
+        )
+        assert (reason(vacation, "extra").ok, vacation.amount) == (False, Decimal("0.00"))
+
+    def test_a_threshold_of_a_fraction_of_an_hour(self) -> None:
+        # 0.333 FTE × 40 = 13.32 hours. 24 hours come before Tuesday's 12: all beyond.
+        agreement = esi_agreement(**beyond_fte(flag=False))
+        *_, tuesday = outcomes(
+            agreement,
+            shift("2020-12-27T07:00", "2020-12-27T19:00", fte=Decimal("0.333")),
+            shift("2020-12-28T07:00", "2020-12-28T19:00", fte=Decimal("0.333")),
+            shift("2020-12-29T07:00", "2020-12-29T19:00", fte=Decimal("0.333")),
+        )
+        assert tuesday.amount == Decimal("120.00")
+        assert reason(tuesday, "extra").detail == (
+            "12.00 of its 12.00 hours are beyond the workweek threshold of 13.32 hours "
+            "(0.333 FTE × 40 = 13.32); 24.00 hours were worked earlier in the workweek "
+            "starting 2020-12-27 00:00 PST"
+        )
+
+    def test_one_second_beyond_the_threshold_is_beyond(self) -> None:
+        # 0.25 FTE: 10 hours; 07:00:00 to 17:00:01 is one second beyond (worth 0.00).
+        agreement = esi_agreement(**beyond_fte(flag=False))
+        (result,) = outcomes(
+            agreement, shift("2020-12-30T07:00:00", "2020-12-30T17:00:01", fte=Decimal("0.25"))
+        )
+        assert said(result, "extra")[:2] == (True, "extra.beyond_threshold")
+        assert result.amount == Decimal("0.00")
