@@ -49,6 +49,14 @@ _SECOND = timedelta(seconds=1)
 _ZONE_KEY = re.compile(r"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$")
 
 
+class _Zone(ZoneInfo):
+    """A zone read from the tzdata package that copies and pickles as its key (a zone
+    read from a file would not pickle at all)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return zone, (self.key,)
+
+
 @functools.cache
 def zone(key: str) -> ZoneInfo:
     """The IANA zone ``key``, read from the tzdata package (one provider per process).
@@ -60,7 +68,7 @@ def zone(key: str) -> ZoneInfo:
     try:
         resource = importlib.resources.files("tzdata.zoneinfo").joinpath(*key.split("/"))
         with resource.open("rb") as handle:
-            return ZoneInfo.from_file(handle, key=key)
+            return _Zone.from_file(handle, key=key)
     except (OSError, ValueError) as exc:
         raise TimeError(
             f"{key!r} is not an IANA time zone (for example 'America/Los_Angeles')"

@@ -9,8 +9,10 @@ The agreement is the test default: $100 per extra shift from 7:00 a.m. Dec 27, 2
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import pickle
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -138,6 +140,22 @@ class TestReportObject:
         assert changed.as_of == dt.date(2021, 1, 1)
         assert report.as_of is None
         assert changed.rows == report.rows
+
+    def test_a_report_pickles_and_copies_deeply_with_its_times(self, agreement: Agreement) -> None:
+        # A payroll script hands reports to worker processes (pickle) and keeps copies.
+        text = HEADER + shift("E1", 28) + shift("E2", 29, "maybe")
+        report = incentives.evaluate([agreement], batch(text))
+        for again in (
+            pickle.loads(pickle.dumps(report)),
+            copy.deepcopy(report),
+            report.model_copy(deep=True),
+        ):
+            assert again == report
+            assert again.rows[0].start == dt.datetime(
+                2020, 12, 28, 7, tzinfo=ZoneInfo("America/Los_Angeles")
+            )
+            assert again.rows[0].start.utcoffset() == dt.timedelta(hours=-8)
+            assert [e.line for e in again.errors] == [3]
 
     def test_a_report_read_back_with_rows_in_error_gives_the_same_flat_frame(
         self, agreement: Agreement
