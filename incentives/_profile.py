@@ -155,20 +155,8 @@ class Profile(BaseModel):
         """``start`` and ``end`` of a date column and two time columns. Each distinct date
         and time is parsed and written as ISO text once; the times compare as that text."""
 
-        def day(text: pl.Expr) -> pl.Expr:
-            written = text.str.strip_chars()
-            return pl.coalesce(
-                written.str.strptime(pl.Date, date_format, strict=False),
-                written.str.strptime(pl.Datetime, _CELL, strict=False).dt.date(),
-            ).dt.strftime("%Y-%m-%d")
-
-        def clock(text: pl.Expr) -> pl.Expr:
-            written = text.str.strip_chars()
-            return pl.coalesce(
-                written.str.strptime(pl.Time, time_format, strict=False),
-                written.str.strptime(pl.Datetime, _CELL, strict=False).dt.time(),
-            ).dt.strftime("%H:%M:%S")
-
+        day = _iso_text(date_format, pl.Date, lambda cell: cell.dt.date(), "%Y-%m-%d")
+        clock = _iso_text(time_format, pl.Time, lambda cell: cell.dt.time(), "%H:%M:%S")
         frame = frame.with_columns(
             _day=_once(frame, DATE, day, pl.String),
             _t_start=_once(frame, "start", clock, pl.String),
@@ -256,6 +244,22 @@ def _once(
     keys = frame[column].drop_nulls().unique()
     values = pl.DataFrame({"k": keys}).select(parse(pl.col("k")))
     return pl.col(column).replace_strict(keys, values.to_series(), default=None, return_dtype=dtype)
+
+
+def _iso_text(
+    written: str, dtype: Any, of_cell: Callable[[pl.Expr], pl.Expr], iso: str
+) -> Callable[[pl.Expr], pl.Expr]:
+    """A parser of dates or times written in the format ``written`` (or as a workbook's
+    cell reads as text, of which ``of_cell`` takes the part) to ISO text (``iso``)."""
+
+    def parse(text: pl.Expr) -> pl.Expr:
+        trimmed = text.str.strip_chars()
+        cell = trimmed.str.strptime(pl.Datetime, _CELL, strict=False)
+        return pl.coalesce(
+            trimmed.str.strptime(dtype, written, strict=False), of_cell(cell)
+        ).dt.strftime(iso)
+
+    return parse
 
 
 def _next_day(day: pl.Expr) -> pl.Expr:

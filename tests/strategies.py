@@ -604,6 +604,18 @@ classifications = {classifications}
 ESI_WINDOW = {"start": "2020-12-27T07:00", "end": "2021-01-04T07:00"}
 
 
+def put(folder: Path, name: str, text: str) -> str:
+    """``text`` written to ``folder / name`` (UTF-8); its path."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def flat_agreement_file(folder: Path) -> str:
+    """The path of :func:`agreement_text` written as ``flat.toml`` in ``folder``."""
+    return put(folder, "flat.toml", agreement_text())
+
+
 def esi_agreement(**parts: Any) -> incentives.Agreement:
     """$100 per shift from 7:00 a.m. Dec 27, 2020 to 7:00 a.m. Jan 4, 2021 (extra flag
     required), with ``parts`` replaced; ``eligibility`` is merged into

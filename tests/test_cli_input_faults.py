@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from strategies import agreement_text
+from strategies import agreement_text, flat_agreement_file, put
 
 from incentives._cli import BAD_INPUT, OK, cli
 
@@ -30,15 +30,7 @@ MEMORY = Path("/proc/self/mem")
 
 @pytest.fixture
 def agreement(tmp_path: Path) -> str:
-    path = tmp_path / "flat.toml"
-    path.write_text(agreement_text(), encoding="utf-8")
-    return str(path)
-
-
-def put(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    return flat_agreement_file(tmp_path)
 
 
 def invoke(args: list[str]) -> Result:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from strategies import agreement_text
+from strategies import agreement_text, flat_agreement_file, put
 
 import incentives
 from incentives._cli import BAD_INPUT, CANNOT_WRITE, INTERRUPTED, OK, ROW_ERRORS
@@ -45,15 +45,7 @@ def run(
 
 @pytest.fixture
 def agreement(tmp_path: Path) -> str:
-    path = tmp_path / "flat.toml"
-    path.write_text(agreement_text(), encoding="utf-8")
-    return str(path)
-
-
-def put(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    return flat_agreement_file(tmp_path)
 
 
 def csv_lines(result: subprocess.CompletedProcess[str]) -> list[str]:

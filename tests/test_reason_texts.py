@@ -51,6 +51,8 @@ def rule_of(window_rule: str) -> Agreement:
 INSIDE = shift("2020-12-28T07:00", "2020-12-28T19:00")
 ACROSS_THE_END = shift("2021-01-04T01:00", "2021-01-04T13:00", employee_id="E2")
 AFTER = shift("2021-01-05T03:00", "2021-01-05T13:00", employee_id="E3")
+MON_TUE_WED = tuple(shift(f"2020-12-{d}T07:00", f"2020-12-{d}T19:00") for d in (28, 29, 30))
+"""Three 12-hour day shifts of E1 in the workweek of Sunday 2020-12-27."""
 
 
 class TestWindowRules:
@@ -176,17 +178,23 @@ class TestBeyondFteReason:
             "0.00 hours were worked earlier in the pay period starting 2020-12-27 00:00 PST"
         )
 
-    def test_an_absence_earns_no_hours_beyond(self) -> None:
-        agreement = esi_agreement(**beyond_fte())
+    @pytest.mark.parametrize(
+        ("flag", "code", "detail"),
+        [
+            (
+                True,
+                "extra.not_recorded",
+                "not recorded as extra; an absence earns no hours beyond the FTE threshold",
+            ),
+            (False, "extra.absence", "an absence earns no hours beyond the FTE threshold"),
+        ],
+    )
+    def test_an_absence_earns_no_hours_beyond(self, flag: bool, code: str, detail: str) -> None:
+        agreement = esi_agreement(**beyond_fte(flag=flag))
         (result,) = outcomes(
-            agreement, shift("2020-12-29T07:00", "2020-12-29T19:00", status="sick", extra=None)
+            agreement, shift("2020-12-29T07:00", "2020-12-29T19:00", status="vacation", extra=None)
         )
-        assert said(result, "extra") == (
-            False,
-            "extra.not_recorded",
-            {},
-            "not recorded as extra; an absence earns no hours beyond the FTE threshold",
-        )
+        assert said(result, "extra") == (False, code, {}, detail)
 
 
 TIERS = [
@@ -234,6 +242,18 @@ class TestTierBounds:
         )
 
 
+def limit_cut(name: str, removed: str, detail: str, **values: Any) -> Adjustment:
+    """The adjustment a limit makes: ``removed`` taken off, with its sentence and values."""
+    return Adjustment(
+        rule="limit",
+        limit=name,
+        amount=-Decimal(removed),
+        detail=detail,
+        code=f"limit.{name}",
+        values={"limit": name, "removed": removed, **values},
+    )
+
+
 class TestLimitAdjustments:
     def test_each_cut_names_its_limit_its_cap_and_what_was_paid_before(self) -> None:
         # At most 150.00 and 2 paid shifts a week: Mon 100.00; Tue 100.00 cut by 50.00;
@@ -241,49 +261,33 @@ class TestLimitAdjustments:
         agreement = esi_agreement(
             limits={"max_amount_per_workweek": "150.00", "max_shifts_per_workweek": 2}
         )
-        monday, tuesday, wednesday = outcomes(
-            agreement,
-            shift("2020-12-28T07:00", "2020-12-28T19:00"),
-            shift("2020-12-29T07:00", "2020-12-29T19:00"),
-            shift("2020-12-30T07:00", "2020-12-30T19:00"),
-        )
+        monday, tuesday, wednesday = outcomes(agreement, *MON_TUE_WED)
         assert [o.amount for o in (monday, tuesday, wednesday)] == [
             Decimal("100.00"),
             Decimal("50.00"),
             Decimal("0.00"),
         ]
+        week = "the workweek starting 2020-12-27 00:00 PST"
         assert tuesday.adjustments == [
-            Adjustment(
-                rule="limit",
-                limit="max_amount_per_workweek",
-                amount=Decimal("-50.00"),
-                detail="max_amount_per_workweek: at most 150.00 a workweek, 100.00 already "
-                "paid in the workweek starting 2020-12-27 00:00 PST; 50.00 removed",
-                code="limit.max_amount_per_workweek",
-                values={
-                    "limit": "max_amount_per_workweek",
-                    "removed": "50.00",
-                    "cap": "150.00",
-                    "already": "100.00",
-                    "period_start": "2020-12-27 00:00 PST",
-                },
+            limit_cut(
+                "max_amount_per_workweek",
+                "50.00",
+                f"max_amount_per_workweek: at most 150.00 a workweek, 100.00 already paid in "
+                f"{week}; 50.00 removed",
+                cap="150.00",
+                already="100.00",
+                period_start="2020-12-27 00:00 PST",
             )
         ]
         assert wednesday.adjustments == [
-            Adjustment(
-                rule="limit",
-                limit="max_shifts_per_workweek",
-                amount=Decimal("-100.00"),
-                detail="max_shifts_per_workweek: 2 shifts already paid in the workweek "
-                "starting 2020-12-27 00:00 PST (at most 2); 100.00 removed",
-                code="limit.max_shifts_per_workweek",
-                values={
-                    "limit": "max_shifts_per_workweek",
-                    "removed": "100.00",
-                    "cap": 2,
-                    "already": 2,
-                    "period_start": "2020-12-27 00:00 PST",
-                },
+            limit_cut(
+                "max_shifts_per_workweek",
+                "100.00",
+                f"max_shifts_per_workweek: 2 shifts already paid in {week} (at most 2); "
+                "100.00 removed",
+                cap=2,
+                already=2,
+                period_start="2020-12-27 00:00 PST",
             )
         ]
 
@@ -317,34 +321,17 @@ class TestLimitAdjustments:
             shift("2020-12-29T07:00", "2020-12-29T19:00"),
         )
         (name,) = limits
-        values = {"limit": name, "removed": "50.00", "cap": "150.00", "already": "100.00"}
+        values = {"cap": "150.00", "already": "100.00"}
         if since is not None:
             values["period_start"] = since
-        assert tuesday.adjustments == [
-            Adjustment(
-                rule="limit",
-                limit=name,
-                amount=Decimal("-50.00"),
-                detail=detail,
-                code=f"limit.{name}",
-                values=values,
-            )
-        ]
+        assert tuesday.adjustments == [limit_cut(name, "50.00", detail, **values)]
 
     def test_a_per_shift_cap(self) -> None:
         agreement = esi_agreement(limits={"max_amount_per_shift": "80.00"})
         (result,) = outcomes(agreement, shift("2020-12-28T07:00", "2020-12-28T19:00"))
         assert result.amount == Decimal("80.00")
-        assert result.adjustments == [
-            Adjustment(
-                rule="limit",
-                limit="max_amount_per_shift",
-                amount=Decimal("-20.00"),
-                detail="max_amount_per_shift: at most 80.00 a shift; 20.00 removed",
-                code="limit.max_amount_per_shift",
-                values={"limit": "max_amount_per_shift", "removed": "20.00", "cap": "80.00"},
-            )
-        ]
+        said = "max_amount_per_shift: at most 80.00 a shift; 20.00 removed"
+        assert result.adjustments == [limit_cut("max_amount_per_shift", "20.00", said, cap="80.00")]
 
 
 class TestStackingAdjustment:
@@ -451,12 +438,7 @@ class TestAmountsAtTheirEdges:
         agreement = esi_agreement(
             payout=[{"per_shift": "0.01"}], limits={"max_shifts_per_workweek": 1}
         )
-        monday, tuesday, wednesday = outcomes(
-            agreement,
-            shift("2020-12-28T07:00", "2020-12-28T19:00"),
-            shift("2020-12-29T07:00", "2020-12-29T19:00"),
-            shift("2020-12-30T07:00", "2020-12-30T19:00"),
-        )
+        monday, tuesday, wednesday = outcomes(agreement, *MON_TUE_WED)
         assert [o.amount for o in (monday, tuesday, wednesday)] == [
             Decimal("0.01"),
             Decimal("0.00"),
@@ -500,18 +482,6 @@ class TestAmountsAtTheirEdges:
 
 
 class TestThresholdEdges:
-    def test_without_the_flag_an_absence_earns_nothing_beyond(self) -> None:
-        agreement = esi_agreement(**beyond_fte(flag=False))
-        (result,) = outcomes(
-            agreement, shift("2020-12-29T07:00", "2020-12-29T19:00", status="vacation", extra=None)
-        )
-        assert said(result, "extra") == (
-            False,
-            "extra.absence",
-            {},
-            "an absence earns no hours beyond the FTE threshold",
-        )
-
     def test_an_absence_counted_as_worked_after_the_threshold_still_earns_nothing(self) -> None:
         # 0.25 FTE: 10 hours. Sunday worked 12, then a vacation day counted as worked:
         # its hours are past the threshold, but an absence earns nothing.
