@@ -523,3 +523,56 @@ class TestThresholdEdges:
         )
         assert said(result, "extra")[:2] == (True, "extra.beyond_threshold")
         assert result.amount == Decimal("0.00")
+
+
+TWO_WINDOWS = [
+    {"start": "2020-12-27T07:00", "end": "2020-12-31T07:00"},
+    {"start": "2021-01-02T07:00", "end": "2021-01-04T07:00"},
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "ok", "code", "values", "detail"),
+    [
+        (
+            "2020-12-28T07:00",
+            True,
+            "window.starts_inside",
+            {
+                "window_start": "2020-12-27T07:00:00-08:00",
+                "window_end": "2020-12-31T07:00:00-08:00",
+            },
+            "starts 2020-12-28 07:00 PST, inside 2020-12-27 07:00 PST to 2020-12-31 07:00 PST",
+        ),
+        (
+            "2021-01-01T07:00",
+            False,
+            "window.starts_between",
+            {"after_end": "2020-12-31T07:00:00-08:00", "before_start": "2021-01-02T07:00:00-08:00"},
+            "starts 2021-01-01 07:00 PST, between windows: at or after the end 2020-12-31 07:00 "
+            "PST and before the start 2021-01-02 07:00 PST",
+        ),
+        (
+            "2021-01-05T07:00",
+            False,
+            "window.starts_after",
+            {"after_end": "2021-01-04T07:00:00-08:00"},
+            "starts 2021-01-05 07:00 PST, at or after the window's end 2021-01-04 07:00 PST",
+        ),
+        (
+            "2020-12-26T07:00",
+            False,
+            "window.starts_before",
+            {"before_start": "2020-12-27T07:00:00-08:00"},
+            "starts 2020-12-26 07:00 PST, before the window's start 2020-12-27 07:00 PST",
+        ),
+    ],
+)
+def test_starts_within_two_windows(
+    start: str, ok: bool, code: str, values: dict[str, str], detail: str
+) -> None:
+    # Windows Dec 27 07:00 to Dec 31 07:00 and Jan 2 07:00 to Jan 4 07:00 (PST, UTC-8).
+    end = start[:11] + "19:00"
+    (result,) = outcomes(esi_agreement(windows=TWO_WINDOWS), shift(start, end))
+    assert said(result, "window") == (ok, code, {"start": f"{start}:00-08:00", **values}, detail)
+    assert result.amount == Decimal("100.00" if ok else "0.00")
