@@ -64,6 +64,16 @@ class TestComponentsAdd:
         )
         assert amounts(report) == [Decimal("520.00")]
 
+    def test_base_rate_multipliers_of_different_decimal_places_add(self) -> None:
+        # 0.5 × 40.00 × 12 h = 240.00 and 0.25 × 40.00 × 12 h = 120.00: 360.00.
+        agreement = esi_agreement(
+            payout=[{"base_rate_multiplier": "0.5"}, {"base_rate_multiplier": "0.25"}]
+        )
+        report = evaluate(
+            agreement, shift("2020-12-28T07:00", "2020-12-28T19:00", base_rate=Decimal("40.00"))
+        )
+        assert amounts(report) == [Decimal("360.00")]
+
 
 class TestCaps:
     def test_an_amount_exactly_at_the_per_shift_cap_is_not_cut(self) -> None:
