@@ -64,7 +64,7 @@ LocalDateTime = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?$",
+            "pattern": _LOCAL_RE.pattern,
             "description": "Local wall-clock date and time in the agreement's timezone, "
             "without a UTC offset, e.g. 2020-07-03T07:00.",
         }
@@ -110,16 +110,13 @@ def _employment_status(value: Any) -> Any:
 
 
 _DAY_PART_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$")
-_WORKWEEK_RE = re.compile(
-    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ([01][0-9]|2[0-3]):([0-5][0-9])$",
-    re.IGNORECASE,
-)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WORKWEEK_PATTERN = rf"(?i)^({'|'.join(WEEKDAYS)}) ([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 DayPart = Annotated[
     str,
     Field(
-        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
+        pattern=_DAY_PART_RE.pattern,
         description="Local start and end time of day, 'HH:MM-HH:MM'; may wrap midnight.",
     ),
 ]
@@ -296,8 +293,7 @@ class Agreement(_Model):
     timezone: str
     workweek_start: str = Field(
         default="sunday 00:00",
-        pattern=r"(?i)^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) "
-        r"([01][0-9]|2[0-3]):[0-5][0-9]$",
+        pattern=_WORKWEEK_PATTERN,
     )
     pay_period: PayPeriod | None = None
     hours_rounding: HoursRounding = "exact"
