@@ -22,7 +22,7 @@ from .._errors import IncentivesError
 from .._profile import Profile, bundled, load_profile
 from .._rows import as_written, read_rows
 from .._shifts import COLUMNS, ShiftBatch
-from . import read_shifts
+from . import WORKBOOKS, read_shifts
 from .csv import PLAIN, Header, decoded, detected
 from .workbook import sheet_frame
 
@@ -99,7 +99,7 @@ def _mapping(
 
 def _header_cells(path: str | Path, options: _Options) -> list[str]:
     suffix = Path(path).suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+    if suffix in WORKBOOKS:
         return list(sheet_frame(Path(path), str(path), options.sheet).columns)
     if suffix in (".jsonl", ".ndjson"):
         return []

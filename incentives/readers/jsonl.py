@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from .._profile import Profile
-from .._shifts import COLUMNS, TEXT, Record, ShiftBatch, frame_of_records
+from .._shifts import COLUMNS, TEXT, Record, ShiftBatch, frame_of_records, kind_column
 from .._text import blank_column
 from .csv import PLAIN, Header, decoded, utf8_bytes
 
@@ -96,7 +96,7 @@ def read_jsonl(
         return ShiftBatch(name, "jsonl", frame_of_records([], COLUMNS), frozenset(), False)
     frame = pl.concat(frames, how="diagonal_relaxed").sort("line")
     # The fast lines hold only text: their kinds, absent from their frame, are TEXT.
-    kinds = [c for c in frame.columns if c.endswith(".kind")]
+    kinds = [kind_column(c) for c in COLUMNS if kind_column(c) in frame.columns]
     frame = frame.with_columns(pl.col(kinds).fill_null(TEXT))
     present = [c for c in COLUMNS if c in seen]
     frame = frame.select(
