@@ -111,7 +111,7 @@ def _employment_status(value: Any) -> Any:
 
 _DAY_PART_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WORKWEEK_PATTERN = rf"(?i)^({'|'.join(WEEKDAYS)}) ([01][0-9]|2[0-3]):[0-5][0-9]$"
+WORKWEEK_PATTERN = rf"(?i)^({'|'.join(WEEKDAYS)}) ([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 DayPart = Annotated[
     str,
@@ -246,6 +246,35 @@ TERM_PARTS = (
 )
 
 
+OvertimeMethod = Literal["flsa_weekly", "hospital_8_80", "california"]
+Allocation = Literal["shift", "equal", "hours"]
+
+
+class Overtime(_Model):
+    """How overtime is owed, so that incentives can be put into the regular rate.
+
+    Not a term of the incentive: the employer's overtime rule, named so that the report
+    can say what the incentives add to the overtime of each workweek or 14-day period.
+    """
+
+    method: OvertimeMethod = Field(
+        description="flsa_weekly: over 40 hours in the workweek (29 CFR 778.110); "
+        "hospital_8_80: over 8 in a day and 80 in the 14-day pay period (29 CFR 778.601); "
+        "california: over 8 in a day (double over 12) and 40 in the workweek (Labor Code 510)."
+    )
+    allocation: Allocation = Field(
+        default="shift",
+        description="Where an incentive is counted: shift (the workweek of the shift that "
+        "earned it, 29 CFR 778.209(a)); equal or hours (the pay period's incentives shared "
+        "among its workweeks equally or by hours worked, 778.209(b); needs pay_period).",
+    )
+    daily: bool = Field(
+        default=True,
+        description="california only: false leaves out daily overtime and double time "
+        "(an alternative workweek schedule), keeping weekly overtime over 40 hours.",
+    )
+
+
 class Amendment(_Model):
     """A later change: each part it gives replaces that part of the terms whole."""
 
@@ -293,7 +322,7 @@ class Agreement(_Model):
     timezone: str
     workweek_start: str = Field(
         default="sunday 00:00",
-        pattern=_WORKWEEK_PATTERN,
+        pattern=WORKWEEK_PATTERN,
     )
     pay_period: PayPeriod | None = None
     hours_rounding: HoursRounding = "exact"
@@ -306,6 +335,7 @@ class Agreement(_Model):
     payout: list[PayoutComponent] = Field(min_length=1)
     limits: Limits = Limits()
     amendments: list[Amendment] = []
+    overtime: Overtime | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -329,6 +359,7 @@ class Agreement(_Model):
             parts={p: getattr(self, p) for p in TERM_PARTS},
             amendments=list(enumerate(self.amendments)),
         )
+        problems += overtime_problems(self.overtime, self.pay_period, self.workweek_start)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -501,6 +532,44 @@ def _reference_problems(
             needs.append(f"{where['limits']}limits.max_amount_per_pay_period")
         problems += [(key, "needs pay_period (anchor and days)") for key in needs]
     return problems
+
+
+def overtime_problems(
+    overtime: Overtime | None, pay_period: PayPeriod | None, workweek_start: str
+) -> list[str]:
+    """What ``[overtime]`` asks of ``pay_period``: 14 days for 8-and-80; whole workweeks
+    for sharing a pay period's incentives among its workweeks."""
+    if overtime is None:
+        return []
+    problems: list[str] = []
+    if overtime.method == "hospital_8_80":
+        if pay_period is None or pay_period.days != 14:
+            problems.append("overtime.method: hospital_8_80 needs a pay_period of 14 days")
+        if overtime.allocation != "shift":
+            problems.append(
+                "overtime.allocation: hospital_8_80 counts each incentive in its 14-day period"
+            )
+    elif overtime.allocation != "shift":
+        problems += _whole_weeks(overtime.allocation, pay_period, workweek_start)
+    if overtime.method != "california" and not overtime.daily:
+        problems.append("overtime.daily: only the california method has a daily choice")
+    return problems
+
+
+def _whole_weeks(allocation: str, pay_period: PayPeriod | None, workweek_start: str) -> list[str]:
+    """Sharing among workweeks needs pay periods made of whole workweeks."""
+    key = "overtime.allocation"
+    if pay_period is None:
+        return [f"{key}: {allocation} needs pay_period"]
+    anchor = pay_period.anchor
+    starts = f"{WEEKDAYS[anchor.weekday()]} {anchor:%H:%M}"
+    if pay_period.days % 7 or starts != workweek_start.lower():
+        return [
+            f"{key}: {allocation} shares a pay period's incentives among its workweeks, so "
+            f"pay_period must be whole workweeks: days a multiple of 7 and the anchor on the "
+            f"workweek start ({workweek_start}; the anchor is a {starts})"
+        ]
+    return []
 
 
 def agreement_json_schema() -> dict[str, Any]:

@@ -28,7 +28,19 @@ from ._errors import AgreementError, IncentivesError, ShiftFileError, TimeError
 from ._rows import ERROR_SCHEMA, as_written, read_rows
 from ._shifts import Shift, ShiftBatch
 from ._terms import Compiled, Span
-from .rules import Env, attendance, claims, extra, filters, hours, limits, payout, stacking, window
+from .rules import (
+    Env,
+    attendance,
+    claims,
+    extra,
+    filters,
+    hours,
+    limits,
+    overtime,
+    payout,
+    stacking,
+    window,
+)
 
 if TYPE_CHECKING:
     from ._report import Report
@@ -54,6 +66,8 @@ class Plan:
     report_tz: ZoneInfo
     ambiguous: _time.Ambiguous
     required: dict[str, str]
+    overtime: int | None = None
+    """The index of the agreement whose ``[overtime]`` rule applies, if any names one."""
 
     @classmethod
     def of(
@@ -96,6 +110,7 @@ class Plan:
             report_tz=caller or _time.zone(listed[0].timezone),
             ambiguous=ambiguous,
             required=required,
+            overtime=_overtime_of(compiled),
         )
 
     @property
@@ -113,6 +128,29 @@ class Plan:
             raise ShiftFileError(
                 f"{batch.source}: missing column{'s' if len(missing) > 1 else ''} {said}"
             )
+
+
+def _overtime_of(compiled: Sequence[Compiled]) -> int | None:
+    """The agreement whose overtime rule applies; agreements that name one must agree."""
+    naming = [i for i, c in enumerate(compiled) if c.agreement.overtime is not None]
+    if not naming:
+        return None
+
+    def rule(i: int) -> tuple[object, ...]:
+        a = compiled[i].agreement
+        return (a.overtime, a.timezone, a.workweek_start, a.pay_period)
+
+    first = naming[0]
+    differ = [compiled[i].id for i in naming[1:] if rule(i) != rule(first)]
+    if differ:
+        raise AgreementError(
+            [
+                f"agreement {i!r} names an overtime rule (with its time zone, workweek and "
+                f"pay period) other than {compiled[first].id!r}'s; overtime is owed once"
+                for i in differ
+            ]
+        )
+    return first
 
 
 def _as_of(value: date | str | None) -> date | None:
@@ -145,6 +183,11 @@ class Decided:
     adjustments: tuple[dict[int, list[limits.Adjusted]], ...]
     errors: pl.DataFrame
     envs: tuple[Env, ...] = field(repr=False)
+    overtime: pl.DataFrame | None = None
+    """The overtime periods of every employee (:mod:`incentives.rules.overtime`), when an
+    agreement names an overtime rule."""
+    overtime_claims: bool = False
+    """Whether the file has an ``overtime_paid`` column."""
     memo: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     """What the report makes of the frame once (its row columns)."""
 
@@ -205,6 +248,12 @@ def decide(
         outcomes.append(frame)
     tell(3)
     settled, adjustments = _settle(plan, envs, accepted, outcomes)
+    periods = None
+    if plan.overtime is not None:
+        paid = pl.DataFrame([o["amount"].rename(f"a{n}") for n, o in enumerate(settled)])
+        cents = paid.select(pl.sum_horizontal(pl.all()).alias("cents")).to_series()
+        i = plan.overtime
+        periods = overtime.decide(accepted, cents, plan.compiled[i], envs[i])
     tell(4)
     return Decided(
         plan=plan,
@@ -216,6 +265,8 @@ def decide(
         adjustments=tuple(adjustments),
         errors=errors,
         envs=envs,
+        overtime=periods,
+        overtime_claims="overtime_paid" in batch.columns,
     )
 
 

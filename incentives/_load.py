@@ -15,15 +15,19 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import _time
 from ._agreement import (
+    WORKWEEK_PATTERN,
     Agreement,
     Amendment,
     Attendance,
     DayPart,
     Extra,
     Limits,
+    Overtime,
     PayoutComponent,
+    PayPeriod,
     Window,
     consistency_problems,
+    overtime_problems,
 )
 from ._errors import AgreementError, TimeError
 
@@ -170,12 +174,23 @@ def _cross_key_problems(data: Mapping[str, Any]) -> list[str]:
         for i, item in enumerate(raw if isinstance(raw, list) else [])
         if (amendment := _valid_part(Amendment, item)) is not None
     ]
+    overtime = _valid_part(Overtime, data.get("overtime")) if "overtime" in data else None
+    pay_period = _valid_part(PayPeriod, data.get("pay_period")) if "pay_period" in data else None
+    if "pay_period" in data and pay_period is None:
+        overtime = None  # what overtime asks of it waits until pay_period is mended
     return consistency_problems(
         timezone if isinstance(timezone, str) else None,
         has_pay_period="pay_period" in data,
         parts=parts,
         amendments=amendments,
-    )
+    ) + overtime_problems(overtime, pay_period, _workweek_start(data))
+
+
+def _workweek_start(data: Mapping[str, Any]) -> str:
+    """The workweek start as written, when valid; else the default (its problem is listed)."""
+    given = data.get("workweek_start", "sunday 00:00")
+    valid = isinstance(given, str) and re.match(WORKWEEK_PATTERN, given)
+    return given.lower() if valid else "sunday 00:00"
 
 
 def load_agreement(path: str | Path) -> Agreement:

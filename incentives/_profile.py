@@ -36,7 +36,7 @@ DATE = "date"
 """The internal name of a profile's date column (the day of ``start`` and ``end``)."""
 TARGETS = (*COLUMNS, DATE)
 _BOOLEAN_COLUMNS = ("extra", "approved")
-_MONEY_COLUMNS = ("paid", "base_rate")
+_MONEY_COLUMNS = ("paid", "base_rate", "overtime_paid")
 _CELL = "%Y-%m-%d %H:%M:%S"
 """How a workbook's date or time cell reads as text (a time alone is on 1899-12-31)."""
 _US_MONEY = r"^\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"

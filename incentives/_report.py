@@ -149,6 +149,46 @@ class RowError(_Model):
     employee_id: str | None = None
 
 
+class OvertimePeriod(_Model):
+    """One employee's workweek (or 14-day period) under the agreement's overtime rule: the
+    regular rate without and with the incentives earned in it, and what they add to the
+    overtime owed (see :mod:`incentives.rules.overtime`)."""
+
+    employee_id: str
+    method: str
+    start: datetime
+    end: datetime
+    hours: Decimal
+    regular_hours: Decimal
+    overtime_hours: Decimal
+    double_time_hours: Decimal
+    straight_time: Decimal
+    incentives: Decimal
+    regular_rate: Decimal
+    """Straight-time earnings / hours worked, to six places (the amounts use the exact rate)."""
+    regular_rate_with_incentives: Decimal
+    premium: Decimal
+    """The overtime premium owed without the incentives."""
+    owed: Decimal
+    """What the incentives add to the overtime premium: the true-up."""
+    lines: list[int]
+    code: str
+    detail: str
+    values: dict[str, Any]
+    paid: Decimal | None = None
+    """The overtime premium paid (the ``overtime_paid`` column), when the file says."""
+    difference: Decimal | None = None
+    """``premium + owed - paid``: more than zero is underpaid."""
+
+    @model_serializer(mode="wrap")
+    def _claim_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("paid") is None:
+            data.pop("paid", None)
+            data.pop("difference", None)
+        return data
+
+
 class Totals(_Model):
     """Counts and sums over the report; amounts reconcile with the rows exactly."""
 
@@ -161,6 +201,24 @@ class Totals(_Model):
     paid: Decimal | None = None
     underpaid: Decimal | None = None
     overpaid: Decimal | None = None
+    overtime_premium: Decimal | None = None
+    """With an overtime rule: the overtime premium owed without incentives, in all."""
+    overtime_owed: Decimal | None = None
+    """With an overtime rule: what the incentives add to the overtime, in all (kept apart
+    from ``amount``, the incentives themselves)."""
+    overtime_paid: Decimal | None = None
+    overtime_underpaid: Decimal | None = None
+    overtime_overpaid: Decimal | None = None
+
+
+OVERTIME_TOTALS = (
+    "overtime_premium",
+    "overtime_owed",
+    "overtime_paid",
+    "overtime_underpaid",
+    "overtime_overpaid",
+)
+"""Totals that a report has only with an overtime rule (the last three with its claims)."""
 
 
 class AmendmentApplied(_Model):
@@ -178,7 +236,7 @@ class AgreementSummary(_Model):
     amendments_applied: list[AmendmentApplied]
 
 
-_LAZY = ("rows", "errors", "totals")
+_LAZY = ("rows", "errors", "totals", "overtime")
 
 
 class Report(_Model):
@@ -192,6 +250,8 @@ class Report(_Model):
     rows: list[RowResult]
     errors: list[RowError]
     totals: Totals
+    overtime: list[OvertimePeriod] | None = None
+    """With an agreement's overtime rule: every employee's periods, by employee and start."""
 
     _decided: Decided | None = PrivateAttr(default=None)
 
@@ -238,6 +298,10 @@ class Report(_Model):
             values["errors"] = errors_of(decided)
         if "rows" in missing:
             values["rows"] = built(decided)
+        if "overtime" in missing:
+            from ._overtime import periods_of
+
+            values["overtime"] = periods_of(decided)
         ordered = {name: values[name] for name in type(self).model_fields if name in values}
         self.__dict__.clear()
         self.__dict__.update(ordered)
@@ -280,6 +344,7 @@ class Report(_Model):
                 _without_claim(row)
             for key in ("paid", "underpaid", "overpaid"):
                 data.get("totals", {}).pop(key, None)
+        without_overtime(data)
         return data
 
     def row_data(self, line: int) -> dict[str, Any]:
@@ -354,6 +419,17 @@ def _flat_of_models(report: Report) -> pl.DataFrame:
             | {"field": error.field, "error": error.message, "failed": []}
         )
     return flat_frame(records, report.timezone).sort("line", maintain_order=True)
+
+
+def without_overtime(data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON report without the overtime keys that do not apply (null)."""
+    if data.get("overtime") is None:
+        data.pop("overtime", None)
+    totals = data.get("totals", {})
+    for key in OVERTIME_TOTALS:
+        if totals.get(key) is None:
+            totals.pop(key, None)
+    return data
 
 
 def _without_claim(row: dict[str, Any]) -> dict[str, Any]:

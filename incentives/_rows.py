@@ -515,6 +515,9 @@ def read_rows(
         else:
             r.distinct(name, partial(_text_of, name=name), pl.String, f"{name}*")
     r.distinct("paid", lambda v: str(read_money(v, "paid")), pl.String, "paid*")
+    r.distinct(
+        "overtime_paid", lambda v: str(read_money(v, "overtime_paid")), pl.String, "overtime_paid*"
+    )
     return _split(r)
 
 
@@ -559,6 +562,7 @@ def _split(r: _Reader) -> Rows:
         "approved",
         "base_rate",
         "paid",
+        "overtime_paid",
     ]
     rows = (
         table.filter(pl.col("!message").is_null())

@@ -44,6 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "unpaid_break_minutes",
     "base_rate",
     "paid",
+    "overtime_paid",
 )
 """Every column of a shifts file that incentives reads (SPEC section 4)."""
 
@@ -118,6 +119,8 @@ class Shift(BaseModel):
     unpaid_break_minutes: int = 0
     base_rate: Decimal | None = None
     paid: Decimal | None = None
+    overtime_paid: Decimal | None = None
+    """The overtime premium paid on this row, for the overtime true-up's claims."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,6 +164,9 @@ def outcome_columns(decided: Decided, i: int, reasons: bool = True) -> pl.DataFr
 
 
 def totals(decided: Decided) -> Totals:
+    from ._overtime import totals_of
+
+    extra = totals_of(decided)
     rows = row_columns(decided) if decided.rows.height else None
     claims = decided.claims
     zero = Decimal("0.00")
@@ -178,6 +181,7 @@ def totals(decided: Decided) -> Totals:
             paid=zero if claims else None,
             underpaid=zero if claims else None,
             overpaid=zero if claims else None,
+            **extra,
         )
     by = rows.group_by("employee_id").agg(pl.col("cents").sum()).sort("employee_id")
     sums = rows.select(
@@ -201,6 +205,7 @@ def totals(decided: Decided) -> Totals:
         paid=money(sums["paid"]) if claims else None,
         underpaid=money(sums["under"]) if claims else None,
         overpaid=money(sums["over"]) if claims else None,
+        **extra,
     )
 
 

@@ -165,6 +165,8 @@ class Compiled:
         for comp in self.components:
             if comp.kind == "base_rate_multiplier":
                 need.setdefault("base_rate", f"payout[{comp.index}].base_rate_multiplier")
+        if self.agreement.overtime is not None:
+            need.setdefault("base_rate", "overtime.method")
         return need
 
     def source_note(self, *parts: str) -> str:

@@ -352,6 +352,7 @@ def test_amendment_error_in_toml_names_the_amendment(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- JSON Schema
 
 TOP_LEVEL_KEYS = {
+    "overtime",
     "id",
     "title",
     "union",

@@ -42,8 +42,8 @@ _UNSURE = (
     rf'"(?:{_TEXTS})"[ \t]*:[ \t]*[^" \tn]'  # text given as a number or a boolean
     r'|"unpaid_break_minutes"[ \t]*:[ \t]*(?:[tf-]|[0-9]+[.eE])'
     r'|"(?:extra|approved)"[ \t]*:[ \t]*(?:-|[0-9]*[.eE]|[02-9]|1[0-9])'
-    r'|"(?:fte|base_rate|paid)"[ \t]*:[ \t]*(?:[tf-]|[0-9.]*[eE]|[0-9.]{16})'
-    r'|"paid"[ \t]*:[ \t]*[0-9]+\.[0-9]{3}'
+    r'|"(?:fte|base_rate|paid|overtime_paid)"[ \t]*:[ \t]*(?:[tf-]|[0-9.]*[eE]|[0-9.]{16})'
+    r'|"(?:overtime_)?paid"[ \t]*:[ \t]*[0-9]+\.[0-9]{3}'
     r"|\\u[dD][89a-fA-F]"  # half of a surrogate pair
     r"|[0-9]{16}"  # a number too long for polars to decode as json.loads does
 )

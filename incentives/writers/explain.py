@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._agreement import Agreement
+from .._overtime import arithmetic
 from .._report import Report, RowError
 
 
@@ -58,4 +59,8 @@ def explain_text(report: Report, line: int, agreements: list[Agreement], source:
             elif row.difference and row.difference < 0:
                 total += f" (overpaid by {-row.difference})"
     out.append(total)
+    decided = report._decided
+    if decided is not None:
+        steps = arithmetic(decided, line)
+        out += ["", *steps] if steps else []
     return "\n".join(out) + "\n"

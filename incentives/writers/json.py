@@ -19,7 +19,7 @@ import polars as pl
 from .._columns import lookup
 from .._engine import Decided
 from .._reasons import reason_columns, render
-from .._report import RULES, Report
+from .._report import RULES, Report, without_overtime
 from .._table import row_columns
 from ..rules import Value, ValueType
 
@@ -46,6 +46,7 @@ def write_json(report: Report, out: BinaryIO) -> None:
     if not report.claims:
         for key in ("paid", "underpaid", "overpaid"):
             totals.pop(key, None)
+    overtime = report.overtime
     skeleton: dict[str, Any] = {
         "agreements": [a.model_dump(mode="json") for a in report.agreements],
         "as_of": None if report.as_of is None else report.as_of.isoformat(),
@@ -55,7 +56,9 @@ def write_json(report: Report, out: BinaryIO) -> None:
         "rows": _ROWS,
         "errors": _ERRORS,
         "totals": totals,
+        "overtime": None if overtime is None else [p.model_dump(mode="json") for p in overtime],
     }
+    without_overtime(skeleton)
     text = json.dumps(skeleton, indent=2, ensure_ascii=False) + "\n"
     before, rest = text.split(json.dumps(_ROWS))
     middle, after = rest.split(json.dumps(_ERRORS))

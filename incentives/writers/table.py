@@ -117,6 +117,7 @@ def report_table(report: Report, console: Console) -> None:
             f"Paid: {t.paid}   underpaid (owed to members): {t.underpaid}   overpaid: {t.overpaid}"
         )
         lines.append("Owed = amount - paid: positive is owed to the member, negative overpaid.")
+    lines += _overtime_lines(report)
     amended = [
         f"{a.id}: {len(a.amendments_applied)} amendment(s) applied"
         for a in report.agreements
@@ -124,3 +125,21 @@ def report_table(report: Report, console: Console) -> None:
     ]
     lines += amended
     console.print("\n" + "\n".join(lines))
+
+
+def _overtime_lines(report: Report) -> list[str]:
+    """The overtime totals, apart from the incentives, when an overtime rule applies."""
+    t, periods = report.totals, report.overtime
+    if periods is None:
+        return []
+    owing = sum(1 for p in periods if p.owed > 0)
+    lines = [
+        f"Overtime premium without incentives: {t.overtime_premium}   added by the incentives:"
+        f" {t.overtime_owed} (in {owing} of {len(periods)} periods)"
+    ]
+    if t.overtime_paid is not None:
+        lines.append(
+            f"Overtime paid: {t.overtime_paid}   underpaid: {t.overtime_underpaid}"
+            f"   overpaid: {t.overtime_overpaid}"
+        )
+    return lines
