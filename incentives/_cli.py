@@ -26,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from ._agreement import Agreement, agreement_json_schema
+from ._cases import load_cases, run_case
 from ._engine import Plan, decide
 from ._errors import IncentivesError
 from ._load import load_agreement
@@ -504,6 +505,33 @@ def validate(paths: tuple[str, ...]) -> None:
         extra = f", {amendments} amendment(s)" if amendments else ""
         _say(f"ok       {path}: {agreement.id} ({agreement.title}){extra}\n")
     sys.exit(BAD_INPUT if bad else OK)
+
+
+@cli.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def run_tests(paths: tuple[str, ...]) -> None:
+    """Run agreement tests: each case of each test file, one line per case.
+
+    Exit status 0 if every case passed, 1 if any failed, 2 if a test file (or an agreement
+    it names) cannot be used.
+    """
+    passed = failed = bad = 0
+    for path in paths:
+        try:
+            cases = load_cases(path)
+        except IncentivesError as exc:
+            bad += 1
+            click.echo(f"invalid  {exc}", err=True)
+            continue
+        for case in cases.cases:
+            result = run_case(cases, case)
+            passed += result.passed
+            failed += not result.passed
+            _say(f"{'ok  ' if result.passed else 'FAIL'}     {path}: {case.name}\n")
+            for problem in result.problems:
+                _say("".join(f"           {line}\n" for line in problem.splitlines()))
+    _say(f"{passed} passed, {failed} failed" + (f", {bad} invalid file(s)" if bad else "") + "\n")
+    sys.exit(BAD_INPUT if bad else ROW_ERRORS if failed else OK)
 
 
 @cli.command()

@@ -203,3 +203,21 @@ def _exact(value: Fraction, least: int = 0) -> str:
         return f"{Decimal(value.numerator) / Decimal(value.denominator):.{places}f}"
     approx = Decimal(value.numerator) / Decimal(value.denominator)
     return f"{approx:.8f}... (= {value.numerator}/{value.denominator})"
+
+
+def flat_periods(periods: list[OvertimePeriod], tz: str) -> pl.DataFrame:
+    """Overtime periods as one flat frame (see :meth:`incentives.Report.overtime_to_polars`)."""
+    names = [n for n in OvertimePeriod.model_fields if n != "values"]
+    places = {"regular_rate": 6, "regular_rate_with_incentives": 6}
+    schema: dict[str, Any] = {n: pl.Decimal(38, places.get(n, 2)) for n in names}
+    schema |= {
+        "employee_id": pl.String,
+        "method": pl.String,
+        "start": pl.Datetime("us", tz),
+        "end": pl.Datetime("us", tz),
+        "lines": pl.List(pl.Int64),
+        "code": pl.String,
+        "detail": pl.String,
+    }
+    records = [{n: getattr(p, n) for n in names} for p in periods]
+    return pl.DataFrame(records, schema=schema)

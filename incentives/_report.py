@@ -383,6 +383,17 @@ class Report(_Model):
         """:meth:`to_polars` as a pandas DataFrame (needs pandas and pyarrow)."""
         return self.to_polars().to_pandas()
 
+    def overtime_to_polars(self) -> pl.DataFrame | None:
+        """:attr:`overtime` as one flat frame, one row per employee and period (``None``
+        without an overtime rule): the fields of :class:`OvertimePeriod` but ``values``,
+        times in the report's zone, money, hours and rates exact decimals."""
+        periods = self.overtime
+        if periods is None:
+            return None
+        from ._overtime import flat_periods
+
+        return flat_periods(periods, self.timezone)
+
 
 def _flat_of_models(report: Report) -> pl.DataFrame:
     """The flat frame of a report that was read back (no decided frame to use)."""

@@ -581,3 +581,18 @@ def test_explain_california_steps() -> None:
     assert "(california: over 40 in the workweek; no daily overtime)" in text
     assert "incentives per regular hour: $250.00 / 40 h = $6.25" in text
     assert "added by the incentives: $6.25 x (1.5 x 8 h + 2 x 0 h) = $75.00 -> $75.00 owed" in text
+
+
+def test_overtime_as_a_frame() -> None:
+    report = incentives.evaluate([agreement()], week([12, 12, 12, 12], "40", extra_on=0))
+    frame = report.overtime_to_polars()
+    assert frame is not None
+    assert frame.height == 1
+    assert frame["owed"].item() == Decimal("20.83")
+    assert frame["regular_rate_with_incentives"].item() == Decimal("45.208333")
+    assert frame["lines"].item().to_list() == [1, 2, 3, 4]
+    assert str(frame["start"].dtype) == "Datetime(time_unit='us', time_zone='America/Los_Angeles')"
+    without = incentives.evaluate(
+        [agreement().model_copy(update={"overtime": None})], week([8], "40")
+    )
+    assert without.overtime_to_polars() is None
