@@ -596,3 +596,27 @@ def test_overtime_as_a_frame() -> None:
         [agreement().model_copy(update={"overtime": None})], week([8], "40")
     )
     assert without.overtime_to_polars() is None
+
+
+@pytest.mark.parametrize("timezone", [None, "America/New_York"])
+@pytest.mark.parametrize("claims", [False, True])
+def test_streamed_json_is_the_models_json(timezone: str | None, claims: bool) -> None:
+    import io
+
+    from incentives.writers.json import report_json, write_json
+
+    # Two employees (one with a quote in the id), a fall-back week, claims or not.
+    first = datetime(2020, 11, 1, 0)
+    rows = shifts(
+        (first.isoformat(), 12, "40", True),
+        *(((first + timedelta(days=d, hours=7)).isoformat(), 12, "40", False) for d in (1, 2, 3)),
+        paid={3: "180.00"} if claims else None,
+    )
+    other = rows.with_columns(employee_id=pl.lit('e"2'))
+    report = incentives.evaluate([agreement()], pl.concat([rows, other]), timezone=timezone)
+    out = io.BytesIO()
+    write_json(report, out)
+    assert out.getvalue().decode("utf-8") == report_json(report)
+    # Each period says it twice (the field and its value). In New York's time the first
+    # shift starts on Saturday evening in Los Angeles: a workweek earlier, no overtime.
+    assert report_json(report).count('"owed": "22.96"') == (4 if timezone is None else 0)
