@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, NoReturn, TextIO, cast
+from typing import Any, BinaryIO, Literal, NoReturn, TextIO, TypeVar, cast
 
 import click
 from rich.console import Console
@@ -44,6 +44,7 @@ from .writers.json import write_json
 from .writers.table import report_table
 
 PROGRESS_FROM_ROWS = 20_000
+_T = TypeVar("_T")
 
 OutputFormat = Literal["table", "csv", "json"]
 
@@ -480,6 +481,15 @@ def _line_span(batch: ShiftBatch) -> str:
     return f"{min(lines)} to {max(lines)}" if lines else "none"
 
 
+def _loaded(path: str, load: Callable[[str], _T]) -> _T | None:
+    """What ``load`` makes of the file ``path``, or None once it has said why it is invalid."""
+    try:
+        return load(path)
+    except IncentivesError as exc:
+        click.echo(f"invalid  {exc}", err=True)
+        return None
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(paths: tuple[str, ...]) -> None:
@@ -487,11 +497,9 @@ def validate(paths: tuple[str, ...]) -> None:
     bad = 0
     ids: dict[str, str] = {}
     for path in paths:
-        try:
-            agreement = load_agreement(path)
-        except IncentivesError as exc:
+        agreement = _loaded(path, load_agreement)
+        if agreement is None:
             bad += 1
-            click.echo(f"invalid  {exc}", err=True)
             continue
         if agreement.id in ids:
             bad += 1
@@ -517,11 +525,9 @@ def run_tests(paths: tuple[str, ...]) -> None:
     """
     passed = failed = bad = 0
     for path in paths:
-        try:
-            cases = load_cases(path)
-        except IncentivesError as exc:
+        cases = _loaded(path, load_cases)
+        if cases is None:
             bad += 1
-            click.echo(f"invalid  {exc}", err=True)
             continue
         for case in cases.cases:
             result = run_case(cases, case)

@@ -7,6 +7,7 @@ the hand cases are computed by hand in the comments.
 from __future__ import annotations
 
 import re
+import tomllib
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +17,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import agreement_text
 
 import incentives
 from incentives import AgreementError, OvertimePeriod, Report
@@ -37,25 +39,15 @@ def agreement(
     stacking: str = "exclusive",
 ) -> incentives.Agreement:
     """An agreement paying ``per_shift`` for extra RN shifts in 2020-2021, with overtime."""
-    text = f"""
-id = "{id}"
-title = "Extra shifts"
-timezone = "{ZONE}"
-stacking = "{stacking}"
-{pay_period}
-[[windows]]
-start = "2020-10-01T00:00"
-end = "2021-03-01T00:00"
-[eligibility]
-classifications = ["RN"]
-[[payout]]
-per_shift = "{per_shift}"
-[overtime]
-method = "{method}"
-{extra}
-"""
-    import tomllib
-
+    text = agreement_text(
+        id=id,
+        timezone=ZONE,
+        top=f'stacking = "{stacking}"\n{pay_period}',
+        windows=(("2020-10-01T00:00", "2021-03-01T00:00"),),
+        classifications='["RN"]',
+        payout=f'per_shift = "{per_shift}"',
+        rest=f'[overtime]\nmethod = "{method}"\n{extra}',
+    )
     return incentives.Agreement.model_validate(tomllib.loads(text))
 
 
