@@ -304,6 +304,22 @@ class TestBeyondFte:
         assert row_at(report, 5).amount == d(amount)
         assert row_at(report, 3).amount == d("0.00")  # the vacation itself never pays
 
+    def test_an_absence_beyond_the_threshold_still_fails_extra(self) -> None:
+        # Worked 12 + 12 + 12 = 36 (the threshold, 0.9 x 40), then a 12-hour vacation that
+        # counts as worked: its hours are beyond the threshold, but an absence earns none.
+        report = check(
+            beyond_fte(counts_as_worked=["vacation"]),
+            rec("2020-12-27T07:00", "2020-12-27T19:00", extra=False, fte="0.9"),
+            rec("2020-12-28T07:00", "2020-12-28T19:00", extra=False, fte="0.9"),
+            rec("2020-12-29T07:00", "2020-12-29T19:00", extra=False, fte="0.9"),
+            rec("2020-12-30T07:00", "2020-12-30T19:00", extra=None, status="vacation", fte="0.9"),
+        )
+        outcome = outcome_at(report, 5)
+        assert outcome.failed == ["status", "extra"]
+        assert not ok(outcome, "extra")
+        said = detail(outcome, "extra")
+        assert said.endswith("; an absence earns no hours beyond the FTE threshold")
+
     def test_counts_as_worked_is_compared_ignoring_case(self) -> None:
         report = check(
             beyond_fte(counts_as_worked=["Vacation"]),
