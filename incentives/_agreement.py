@@ -82,9 +82,29 @@ def _bounded(number: Decimal) -> Decimal:
 
 Bounded = AfterValidator(_bounded)
 """Numbers within the bounds of :mod:`incentives._numbers` (exact arithmetic stays quick)."""
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded]
-Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded]
-Factor = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded]
+DECIMAL_PATTERN = r"^(?:[0-9]{1,12}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})$"
+"""A number of an agreement written as text: at most 12 digits before the point and 6
+after, no sign (what :mod:`incentives._numbers` bounds)."""
+
+
+def _decimal_schema(bound: str) -> WithJsonSchema:
+    """A decimal as the schema says it: text of digits, or a JSON number of that bound."""
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DECIMAL_PATTERN},
+                {"type": "number", bound: 0},
+            ]
+        }
+    )
+
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded, _decimal_schema("minimum")]
+Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded, _decimal_schema("minimum")]
+Factor = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), Bounded, _decimal_schema("minimum")]
+Positive = Annotated[
+    Decimal, Field(gt=0, allow_inf_nan=False), Bounded, _decimal_schema("exclusiveMinimum")
+]
 Name = Annotated[str, Field(min_length=1)]
 Scope = Literal["workweek", "pay_period"]
 WindowRule = Literal["starts_within", "entirely_within", "majority_within", "prorate"]
@@ -123,14 +143,18 @@ DayPart = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True
+    )
 
 
 class Window(_Model):
     """A half-open period ``[start, end)`` of local wall-clock time in which shifts count."""
 
     start: LocalDateTime
+    """When the window opens, local wall-clock time (included)."""
     end: LocalDateTime
+    """When it closes, local wall-clock time (excluded); after start."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
@@ -145,56 +169,83 @@ class PayPeriod(_Model):
     """Pay periods: ``days``-long periods, one of which starts at local time ``anchor``."""
 
     anchor: LocalDateTime
+    """The local start of one pay period; the others follow every `days` days."""
     days: int = Field(ge=1, le=366)
+    """How many local days a pay period lasts (1 to 366), e.g. 14."""
 
 
 class Eligibility(_Model):
     """Who and which shifts may qualify."""
 
     classifications: list[Name] = Field(min_length=1)
+    """Job classifications that may qualify, compared ignoring case and spaces; `*`: any."""
     employers: list[Name] = []
+    """Employers that may qualify (the row's `employer`); empty for any."""
     employment_statuses: list[Annotated[EmploymentStatus, BeforeValidator(_employment_status)]] = []
+    """Employment statuses that may qualify (full_time, part_time, on_call, per_diem,
+    temporary); empty for any."""
     locations: list[Name] = []
+    """Location patterns (`*` and `?` globs, ignoring case) that may qualify; empty: any."""
     units: list[Name] = []
+    """Unit patterns (globs, ignoring case) that may qualify; empty for any."""
     requires_approval: bool = False
+    """Whether an extra shift must be approved (the row's `approved`)."""
     window_rule: WindowRule = "starts_within"
+    """How a shift meets the windows: starts_within, entirely_within, majority_within or prorate."""
     min_hours: Hours = Decimal(0)
+    """The fewest qualifying hours a shift needs (0 or more)."""
 
 
 class Extra(_Model):
     """What makes a shift extra: the row's flag, and optionally hours beyond the FTE."""
 
     flag: bool = True
+    """Whether the row's `extra` column must be true."""
     beyond_fte: bool = False
-    hours_per_fte: Annotated[Decimal, Field(gt=0, allow_inf_nan=False), Bounded] = Decimal(40)
+    """Whether only the hours beyond the FTE threshold of the scope period count."""
+    hours_per_fte: Positive = Decimal(40)
+    """Hours a 1.0 FTE works in a workweek, for the threshold (default 40)."""
     minimum_hours: Hours = Decimal(0)
+    """The least threshold, whatever the FTE (0 or more)."""
     scope: Scope = "workweek"
+    """The period the threshold counts over: workweek or pay_period."""
     counts_as_worked: list[Name] = []
+    """Absence statuses whose hours count toward the threshold."""
 
 
 class Attendance(_Model):
     """Absences that forfeit the incentive for every shift in the same scope period."""
 
     forfeit_on: list[Name] = []
+    """Absence statuses that forfeit the incentive for every shift in the same scope period."""
     scope: Scope = "workweek"
+    """The period an absence forfeits: workweek or pay_period."""
 
 
 class Tier(_Model):
     """Pay ``amount`` for a shift of at least ``min_hours`` qualifying hours."""
 
     min_hours: Hours
+    """The qualifying hours a shift needs for this tier."""
     amount: Money
+    """What the tier pays, in dollars (a decimal string such as "250.00")."""
 
 
 class PayoutComponent(_Model):
     """One part of the payout: exactly one of per_shift, per_hour, tiers, base_rate_multiplier."""
 
     per_shift: Money | None = None
+    """A flat amount per qualifying shift, in dollars."""
     per_hour: Money | None = None
+    """An amount per qualifying hour, in dollars."""
     tiers: list[Tier] | None = Field(default=None, min_length=1)
+    """Amounts by qualifying hours: the highest tier reached pays."""
     base_rate_multiplier: Factor | None = None
+    """A multiple of the row's `base_rate` per qualifying hour."""
     periods: list[Name] | None = None
+    """Day-parts (names of `periods`) in which a shift must start for this component to pay."""
     classifications: list[Name] | None = None
+    """Classifications for which this component pays; all when absent."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> PayoutComponent:
@@ -228,10 +279,15 @@ class Limits(_Model):
     """Caps per employee and agreement; each is optional."""
 
     max_amount_per_shift: Money | None = None
+    """At most this for one shift, in dollars."""
     max_shifts_per_workweek: int | None = Field(default=None, ge=0)
+    """At most this many paid shifts in a workweek; later ones pay 0.00."""
     max_amount_per_workweek: Money | None = None
+    """At most this in a workweek, in dollars."""
     max_amount_per_pay_period: Money | None = None
+    """At most this in a pay period, in dollars (needs pay_period)."""
     max_amount_total: Money | None = None
+    """At most this over the whole agreement, in dollars."""
 
 
 TERM_PARTS = (
@@ -279,15 +335,25 @@ class Amendment(_Model):
     """A later change: each part it gives replaces that part of the terms whole."""
 
     adopted: date
+    """When the amendment was adopted (a date); `--as-of` applies those adopted on or before it."""
     summary: str = Field(min_length=1)
+    """What the amendment changes, in words."""
     windows: list[Window] | None = Field(default=None, min_length=1)
+    """Replaces the windows."""
     eligibility: Eligibility | None = None
+    """Replaces the eligibility table."""
     extra: Extra | None = None
+    """Replaces the extra table."""
     attendance: Attendance | None = None
+    """Replaces the attendance table."""
     periods: dict[str, DayPart] | None = None
+    """Replaces the day-parts."""
     payout: list[PayoutComponent] | None = Field(default=None, min_length=1)
+    """Replaces the payout components."""
     limits: Limits | None = None
+    """Replaces the limits."""
     hours_rounding: HoursRounding | None = None
+    """Replaces hours_rounding."""
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -315,27 +381,46 @@ class Agreement(_Model):
     """One incentive program as signed by a union and an employer (SPEC section 3)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=200)
+    """A short unique name: lower-case letters, digits, '.', '_' and '-'."""
     title: str = Field(min_length=1)
+    """The incentive's name, as published."""
     union: str | None = None
+    """The union that signed it."""
     employer: str | None = None
+    """The employer that signed it."""
     source: str | None = None
+    """Where the terms were published (an address or a citation)."""
     timezone: str
+    """The IANA time zone of the windows, workweeks and day-parts, e.g. America/Los_Angeles."""
     workweek_start: str = Field(
         default="sunday 00:00",
         pattern=WORKWEEK_PATTERN,
     )
+    """When each workweek starts, local time: a weekday and HH:MM."""
     pay_period: PayPeriod | None = None
+    """The pay-period calendar; needed by pay_period scopes and limits."""
     hours_rounding: HoursRounding = "exact"
+    """How qualifying hours are rounded: exact, minute, tenth_hour or quarter_hour."""
     stacking: Literal["exclusive", "stack"] = "exclusive"
+    """With other agreements on a shift: exclusive (only the highest pays) or stack (adds)."""
     windows: list[Window] = Field(min_length=1)
+    """When the incentive is in force: half-open local periods that do not overlap."""
     eligibility: Eligibility
+    """Who and which shifts may qualify."""
     extra: Extra = Extra()
+    """What makes a shift extra."""
     attendance: Attendance = Attendance()
+    """Absences that forfeit the incentive."""
     periods: dict[str, DayPart] = {}
+    """Named day-parts ('HH:MM-HH:MM', may wrap midnight), for payout filters."""
     payout: list[PayoutComponent] = Field(min_length=1)
+    """The payout components; a shift is paid their sum."""
     limits: Limits = Limits()
+    """Caps per employee."""
     amendments: list[Amendment] = []
+    """Later changes, applied in order of adoption."""
     overtime: Overtime | None = None
+    """The employer's overtime rule, for the regular-rate true-up of the incentives."""
 
     @field_validator("timezone")
     @classmethod
@@ -576,5 +661,6 @@ def agreement_json_schema() -> dict[str, Any]:
     """The JSON Schema of the agreement file, generated from the models."""
     schema = Agreement.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "urn:incentives:schema:agreement"
     schema["title"] = "incentives agreement"
     return schema

@@ -25,13 +25,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from ._agreement import Agreement, agreement_json_schema
+from ._agreement import Agreement
 from ._cases import load_cases, run_case
 from ._engine import Plan, decide
 from ._errors import IncentivesError
 from ._load import load_agreement
 from ._profile import Profile, bundled, with_options
 from ._report import Report
+from ._schemas import WHAT, What, json_schema
 from ._shifts import ShiftBatch
 from ._time import AMBIGUOUS_CHOICES, Ambiguous
 from .readers import read_shifts
@@ -543,15 +544,15 @@ def run_tests(paths: tuple[str, ...]) -> None:
 @cli.command()
 @click.option(
     "--what",
-    type=click.Choice(["agreement", "profile"]),
+    type=click.Choice(WHAT),
     default="agreement",
     show_default=True,
-    help="The file whose JSON Schema to print.",
+    help="Whose JSON Schema to print: the agreement file, a shifts record, the JSON report "
+    "or an input profile.",
 )
-def schema(what: str) -> None:
-    """Print the JSON Schema of the agreement file (or of an input profile)."""
-    found = agreement_json_schema() if what == "agreement" else Profile.model_json_schema()
-    _say_bytes(json.dumps(found, indent=2) + "\n")
+def schema(what: What) -> None:
+    """Print a JSON Schema: of the agreement file, a shifts record, the report or a profile."""
+    _say_bytes(json.dumps(json_schema(what), indent=2) + "\n")
 
 
 @cli.command(epilog=STATUSES)

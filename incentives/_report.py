@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import polars as pl
 from pydantic import (
@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     PrivateAttr,
     SerializerFunctionWrapHandler,
+    WithJsonSchema,
     model_serializer,
 )
 
@@ -50,6 +51,19 @@ Rule = Literal[
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+def _text_of(places: int, signed: bool) -> WithJsonSchema:
+    sign = "-?" if signed else ""
+    return WithJsonSchema({"type": "string", "pattern": rf"^{sign}[0-9]+\.[0-9]{{{places}}}$"})
+
+
+Cents = Annotated[Decimal, _text_of(2, signed=False)]
+"""Money or hours as the report writes them: a decimal string of two places, 0 or more."""
+SignedCents = Annotated[Decimal, _text_of(2, signed=True)]
+"""Money that may be negative (a difference, an adjustment): ``-50.00``."""
+Rate = Annotated[Decimal, _text_of(6, signed=False)]
+"""An hourly rate of the overtime periods: six places."""
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -84,7 +98,7 @@ class Adjustment(_Model):
 
     rule: Literal["limit", "stacking"]
     detail: str
-    amount: Decimal
+    amount: SignedCents
     limit: str | None = None
     """The limit's key (``max_amount_per_workweek``), for rule ``limit``."""
     code: str = ""
@@ -96,8 +110,8 @@ class Outcome(_Model):
 
     agreement: str
     qualifies: bool
-    qualifying_hours: Decimal
-    amount: Decimal
+    qualifying_hours: Cents
+    amount: Cents
     reasons: list[Reason]
     adjustments: list[Adjustment]
     day_part: str | None = None
@@ -118,11 +132,11 @@ class RowResult(_Model):
     status: str
     start: datetime
     end: datetime
-    hours: Decimal
-    amount: Decimal
+    hours: Cents
+    amount: Cents
     outcomes: list[Outcome]
-    paid: Decimal | None = None
-    difference: Decimal | None = None
+    paid: SignedCents | None = None
+    difference: SignedCents | None = None
     note: str | None = None
     """What reading the row changed, in words: an out punch that an input profile put on the
     next day. Written in the JSON report only when there is one."""
@@ -158,26 +172,26 @@ class OvertimePeriod(_Model):
     method: str
     start: datetime
     end: datetime
-    hours: Decimal
-    regular_hours: Decimal
-    overtime_hours: Decimal
-    double_time_hours: Decimal
-    straight_time: Decimal
-    incentives: Decimal
-    regular_rate: Decimal
+    hours: Cents
+    regular_hours: Cents
+    overtime_hours: Cents
+    double_time_hours: Cents
+    straight_time: Cents
+    incentives: Cents
+    regular_rate: Rate
     """Straight-time earnings / hours worked, to six places (the amounts use the exact rate)."""
-    regular_rate_with_incentives: Decimal
-    premium: Decimal
+    regular_rate_with_incentives: Rate
+    premium: Cents
     """The overtime premium owed without the incentives."""
-    owed: Decimal
+    owed: Cents
     """What the incentives add to the overtime premium: the true-up."""
     lines: list[int]
     code: str
     detail: str
     values: dict[str, Any]
-    paid: Decimal | None = None
+    paid: SignedCents | None = None
     """The overtime premium paid (the ``overtime_paid`` column), when the file says."""
-    difference: Decimal | None = None
+    difference: SignedCents | None = None
     """``premium + owed - paid``: more than zero is underpaid."""
 
     @model_serializer(mode="wrap")
@@ -196,19 +210,19 @@ class Totals(_Model):
     evaluated: int
     errors: int
     qualifying: int
-    amount: Decimal
-    by_employee: dict[str, Decimal]
-    paid: Decimal | None = None
-    underpaid: Decimal | None = None
-    overpaid: Decimal | None = None
-    overtime_premium: Decimal | None = None
+    amount: Cents
+    by_employee: dict[str, Cents]
+    paid: SignedCents | None = None
+    underpaid: Cents | None = None
+    overpaid: Cents | None = None
+    overtime_premium: Cents | None = None
     """With an overtime rule: the overtime premium owed without incentives, in all."""
-    overtime_owed: Decimal | None = None
+    overtime_owed: Cents | None = None
     """With an overtime rule: what the incentives add to the overtime, in all (kept apart
     from ``amount``, the incentives themselves)."""
-    overtime_paid: Decimal | None = None
-    overtime_underpaid: Decimal | None = None
-    overtime_overpaid: Decimal | None = None
+    overtime_paid: SignedCents | None = None
+    overtime_underpaid: Cents | None = None
+    overtime_overpaid: Cents | None = None
 
 
 OVERTIME_TOTALS = (

@@ -91,6 +91,9 @@ def same_reports(
         return None
     report = incentives.evaluate(agreements, incentives.read_shifts(path), **options)
     got, want = without_codes(report.model_dump(mode="json")), expected.model_dump(mode="json")
+    # The overtime true-up is not in SPEC 5: tests/test_overtime.py holds it to its own oracle.
+    got.pop("overtime", None)
+    got["totals"] = {k: v for k, v in got["totals"].items() if not k.startswith("overtime_")}
     assert got == want, first_difference(got, want)
     assert report_csv(report) == oracle.report_csv(expected)
     for row in report.rows:
@@ -102,9 +105,8 @@ def same_reports(
     write_json(report, streamed)
     assert streamed.getvalue().decode("utf-8") == report_json(report)
     for line in [r.line for r in expected.rows[:3]] + [e.line for e in expected.errors[:1]]:
-        assert explain_text(report, line, agreements, "f") == oracle.explain_text(
-            expected, line, agreements, "f"
-        )
+        said = explain_text(report, line, agreements, "f").split("\n\nOvertime (")[0]
+        assert said.rstrip("\n") + "\n" == oracle.explain_text(expected, line, agreements, "f")
     return report
 
 
@@ -197,5 +199,5 @@ def test_two_benchmark_agreements_at_once(generated: Path) -> None:
 )
 def test_every_example(example: str) -> None:
     folder = EXAMPLES / example
-    agreements = [incentives.load_agreement(p) for p in sorted(folder.glob("*.toml"))]
+    agreements = [incentives.load_agreement(p) for p in sorted(folder.glob("agreement*.toml"))]
     same_reports(agreements, folder / "shifts.csv")
