@@ -576,3 +576,100 @@ def test_starts_within_two_windows(
     (result,) = outcomes(esi_agreement(windows=TWO_WINDOWS), shift(start, end))
     assert said(result, "window") == (ok, code, {"start": f"{start}:00-08:00", **values}, detail)
     assert result.amount == Decimal("100.00" if ok else "0.00")
+
+
+class TestAttendance:
+    """A worked shift on Monday 2020-12-28 (line 1) and absences in its workweek."""
+
+    WORKED = shift("2020-12-28T07:00", "2020-12-28T19:00")
+
+    @staticmethod
+    def absent(day: str, status: str) -> Shift:
+        return shift(f"{day}T07:00", f"{day}T09:00", status=status, extra=None)
+
+    def test_no_rule(self) -> None:
+        (result,) = outcomes(esi_agreement(), self.WORKED)
+        assert said(result, "attendance") == (True, "attendance.none", {}, "no attendance rule")
+
+    def test_kept(self) -> None:
+        agreement = esi_agreement(attendance={"forfeit_on": ["sick", "education"]})
+        (result,) = outcomes(agreement, self.WORKED)
+        assert said(result, "attendance") == (
+            True,
+            "attendance.kept",
+            {
+                "scope": "workweek",
+                "period_start": "2020-12-27T00:00:00-08:00",
+                "period_end": "2021-01-03T00:00:00-08:00",
+            },
+            "no education, sick absence in the workweek 2020-12-27 00:00 PST to "
+            "2021-01-03 00:00 PST",
+        )
+
+    def test_forfeited_names_five_absences_and_counts_the_rest(self) -> None:
+        # Six absences in the week (lines 2 to 7), listed in order of start: the first five
+        # are named, "and 1 more"; a vacation is not in forfeit_on.
+        agreement = esi_agreement(attendance={"forfeit_on": ["sick", "education"]})
+        days = ["2020-12-29", "2020-12-30", "2020-12-31", "2021-01-01", "2021-01-02"]
+        absences = [self.absent(d, "education" if i == 1 else "sick") for i, d in enumerate(days)]
+        early = shift("2020-12-27T10:00", "2020-12-27T11:00", status="sick", extra=None)
+        holiday = self.absent("2020-12-26", "sick")  # the week before
+        vacation = shift("2021-01-02T10:00", "2021-01-02T11:00", status="vacation", extra=None)
+        results = outcomes(agreement, self.WORKED, *absences, early, holiday, vacation)
+        named = [
+            "sick on line 7 (2020-12-27 10:00 PST)",
+            "sick on line 2 (2020-12-29 07:00 PST)",
+            "education on line 3 (2020-12-30 07:00 PST)",
+            "sick on line 4 (2020-12-31 07:00 PST)",
+            "sick on line 5 (2021-01-01 07:00 PST)",
+            "sick on line 6 (2021-01-02 07:00 PST)",
+        ]
+        assert said(results[0], "attendance") == (
+            False,
+            "attendance.forfeited",
+            {
+                "scope": "workweek",
+                "period_start": "2020-12-27T00:00:00-08:00",
+                "period_end": "2021-01-03T00:00:00-08:00",
+                "absences": named,
+                "count": 6,
+            },
+            "; ".join(named[:5]) + " and 1 more in the same workweek (2020-12-27 00:00 PST to "
+            "2021-01-03 00:00 PST) forfeits the incentive",
+        )
+
+    def test_pay_period_scope_says_so(self) -> None:
+        agreement = esi_agreement(
+            pay_period={"anchor": "2020-12-20T00:00", "days": 14},
+            attendance={"forfeit_on": ["sick"], "scope": "pay_period"},
+        )
+        worked, _ = outcomes(agreement, self.WORKED, self.absent("2020-12-21", "sick"))
+        assert said(worked, "attendance") == (
+            False,
+            "attendance.forfeited",
+            {
+                "scope": "pay period",
+                "period_start": "2020-12-20T00:00:00-08:00",
+                "period_end": "2021-01-03T00:00:00-08:00",
+                "absences": ["sick on line 2 (2020-12-21 07:00 PST)"],
+                "count": 1,
+            },
+            "sick on line 2 (2020-12-21 07:00 PST) in the same pay period (2020-12-20 00:00 "
+            "PST to 2021-01-03 00:00 PST) forfeits the incentive",
+        )
+
+    def test_an_amended_rule_says_which_amendment_set_it(self) -> None:
+        agreement = esi_agreement(
+            amendments=[
+                {
+                    "adopted": "2020-12-20",
+                    "summary": "Sick calls forfeit the week",
+                    "attendance": {"forfeit_on": ["sick"]},
+                }
+            ]
+        )
+        (result,) = outcomes(agreement, self.WORKED)
+        assert reason(result, "attendance").detail == (
+            "no sick absence in the workweek 2020-12-27 00:00 PST to 2021-01-03 00:00 PST"
+            " (amendment adopted 2020-12-20)"
+        )
