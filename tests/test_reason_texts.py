@@ -673,3 +673,121 @@ class TestAttendance:
             "no sick absence in the workweek 2020-12-27 00:00 PST to 2021-01-03 00:00 PST"
             " (amendment adopted 2020-12-20)"
         )
+
+
+class TestFilters:
+    """Status and the name and pattern filters, in full, on an agreement for RCPs and
+    Registered Nurses of SCPMG at a Medical Center, in ICU units."""
+
+    AGREEMENT = esi_agreement(
+        eligibility={
+            "classifications": ["RCP", "Registered Nurse"],
+            "employers": ["SCPMG"],
+            "locations": ["*Medical Center"],
+            "units": ["ICU*"],
+        }
+    )
+    RULES = ("status", "classification", "employer", "location", "unit")
+
+    def saids(self, *shifts: Shift) -> list[list[tuple[bool, str | None, dict[str, Any], str]]]:
+        return [[said(o, rule) for rule in self.RULES] for o in outcomes(self.AGREEMENT, *shifts)]
+
+    def test_eligible_and_matching(self) -> None:
+        fields = {"employer": "SCPMG", "location": "Fontana Medical Center", "unit": "ICU 2"}
+        [row] = self.saids(shift("2020-12-28T07:00", "2020-12-28T19:00", **fields))
+        assert row == [
+            (True, "status.worked", {"status": "worked"}, "worked"),
+            (
+                True,
+                "classification.eligible",
+                {"value": "RCP"},
+                "RCP is an eligible classification",
+            ),
+            (True, "employer.eligible", {"value": "SCPMG"}, "SCPMG is an eligible employer"),
+            (
+                True,
+                "location.matches",
+                {"value": "Fontana Medical Center", "pattern": "*Medical Center"},
+                "Fontana Medical Center matches *Medical Center",
+            ),
+            (True, "unit.matches", {"value": "ICU 2", "pattern": "ICU*"}, "ICU 2 matches ICU*"),
+        ]
+
+    def test_not_eligible_and_matching_none(self) -> None:
+        fields = {"employer": "KFH", "location": "Corona Offices", "unit": "Lab"}
+        [row] = self.saids(
+            shift("2020-12-29T07:00", "2020-12-29T19:00", classification="LVN", **fields)
+        )
+        assert row[1:] == [
+            (
+                False,
+                "classification.not_eligible",
+                {"value": "LVN", "eligible": ["RCP", "Registered Nurse"]},
+                "LVN is not an eligible classification (eligible: RCP, Registered Nurse)",
+            ),
+            (
+                False,
+                "employer.not_eligible",
+                {"value": "KFH", "eligible": ["SCPMG"]},
+                "KFH is not an eligible employer (eligible: SCPMG)",
+            ),
+            (
+                False,
+                "location.matches_none",
+                {"value": "Corona Offices", "patterns": ["*Medical Center"]},
+                "Corona Offices matches none of *Medical Center",
+            ),
+            (
+                False,
+                "unit.matches_none",
+                {"value": "Lab", "patterns": ["ICU*"]},
+                "Lab matches none of ICU*",
+            ),
+        ]
+
+    def test_an_absence_without_the_columns(self) -> None:
+        # An absence need not give the columns a worked shift must: they are missing.
+        [row] = self.saids(shift("2020-12-29T07:00", "2020-12-29T19:00", status="sick", extra=None))
+        assert row[0] == (
+            False,
+            "status.absence",
+            {"status": "sick"},
+            "an absence (sick) is never paid",
+        )
+        assert row[2] == (
+            False,
+            "employer.missing",
+            {"eligible": ["SCPMG"]},
+            "no employer given; eligible: SCPMG",
+        )
+        assert row[3] == (
+            False,
+            "location.missing",
+            {"patterns": ["*Medical Center"]},
+            "no location given; eligible: *Medical Center",
+        )
+
+    def test_amended_eligibility_says_which_amendment_set_it(self) -> None:
+        agreement = esi_agreement(
+            eligibility={"classifications": ["RCP"], "locations": ["*Medical Center"]},
+            amendments=[
+                {
+                    "adopted": "2020-12-20",
+                    "summary": "Hospitals only, and approval",
+                    "eligibility": {
+                        "classifications": ["RCP"],
+                        "locations": ["*Medical Center"],
+                        "requires_approval": True,
+                    },
+                }
+            ],
+        )
+        fields = {"location": "Fontana Medical Center", "approved": True}
+        (result,) = outcomes(agreement, shift("2020-12-28T07:00", "2020-12-28T19:00", **fields))
+        note = " (amendment adopted 2020-12-20)"
+        assert (
+            reason(result, "location").detail
+            == "Fontana Medical Center matches *Medical Center" + note
+        )
+        assert reason(result, "classification").detail == "RCP is an eligible classification" + note
+        assert reason(result, "approval").detail.endswith(note)
