@@ -110,7 +110,7 @@ class Plan:
             report_tz=caller or _time.zone(listed[0].timezone),
             ambiguous=ambiguous,
             required=required,
-            overtime=_overtime_of(compiled),
+            overtime=overtime.applying(compiled),
         )
 
     @property
@@ -128,29 +128,6 @@ class Plan:
             raise ShiftFileError(
                 f"{batch.source}: missing column{'s' if len(missing) > 1 else ''} {said}"
             )
-
-
-def _overtime_of(compiled: Sequence[Compiled]) -> int | None:
-    """The agreement whose overtime rule applies; agreements that name one must agree."""
-    naming = [i for i, c in enumerate(compiled) if c.agreement.overtime is not None]
-    if not naming:
-        return None
-
-    def rule(i: int) -> tuple[object, ...]:
-        a = compiled[i].agreement
-        return (a.overtime, a.timezone, a.workweek_start, a.pay_period)
-
-    first = naming[0]
-    differ = [compiled[i].id for i in naming[1:] if rule(i) != rule(first)]
-    if differ:
-        raise AgreementError(
-            [
-                f"agreement {i!r} names an overtime rule (with its time zone, workweek and "
-                f"pay period) other than {compiled[first].id!r}'s; overtime is owed once"
-                for i in differ
-            ]
-        )
-    return first
 
 
 def _as_of(value: date | str | None) -> date | None:
@@ -250,8 +227,8 @@ def decide(
     settled, adjustments = _settle(plan, envs, accepted, outcomes)
     periods = None
     if plan.overtime is not None:
-        paid = pl.DataFrame([o["amount"].rename(f"a{n}") for n, o in enumerate(settled)])
-        cents = paid.select(pl.sum_horizontal(pl.all()).alias("cents")).to_series()
+        amounts = pl.DataFrame([o["amount"].rename(f"a{n}") for n, o in enumerate(settled)])
+        cents = amounts.select(pl.sum_horizontal(pl.all()).alias("cents")).to_series()
         i = plan.overtime
         periods = overtime.decide(accepted, cents, plan.compiled[i], envs[i])
     tell(4)

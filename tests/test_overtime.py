@@ -329,7 +329,7 @@ def test_overtime_claims() -> None:
     assert data["overtime"][0]["difference"] == "20.83"
 
 
-def test_no_overtime_keys_without_a_rule(tmp_path: Path) -> None:
+def test_no_overtime_keys_without_a_rule() -> None:
     a = agreement().model_copy(update={"overtime": None})
     report = incentives.evaluate([a], week([12, 12, 12, 12], "40", extra_on=0))
     data = report.model_dump(mode="json")

@@ -28,7 +28,7 @@ Adding a method: an entry in :data:`METHODS`, its name in the agreement model's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -38,6 +38,7 @@ import polars as pl
 from .. import _time
 from .._agreement import Overtime
 from .._columns import lookup
+from .._errors import AgreementError
 from .._money import half_up, hours_text, hundredths_text, scaled
 from .._terms import Compiled
 from . import Env, UnknownKindError, Value, constant
@@ -137,6 +138,29 @@ def method_of(rule: Overtime) -> Method:
         return METHODS[rule.method]
     except KeyError:
         raise UnknownKindError(f"unknown overtime method {rule.method!r}") from None
+
+
+def applying(compiled: Sequence[Compiled]) -> int | None:
+    """The agreement whose overtime rule applies; agreements that name one must agree."""
+    naming = [i for i, c in enumerate(compiled) if c.agreement.overtime is not None]
+    if not naming:
+        return None
+
+    def rule(i: int) -> tuple[object, ...]:
+        a = compiled[i].agreement
+        return (a.overtime, a.timezone, a.workweek_start, a.pay_period)
+
+    first = naming[0]
+    differ = [compiled[i].id for i in naming[1:] if rule(i) != rule(first)]
+    if differ:
+        raise AgreementError(
+            [
+                f"agreement {i!r} names an overtime rule (with its time zone, workweek and "
+                f"pay period) other than {compiled[first].id!r}'s; overtime is owed once"
+                for i in differ
+            ]
+        )
+    return first
 
 
 # --------------------------------------------------------------------------- decide
