@@ -45,6 +45,7 @@ from .writers.json import write_json
 from .writers.table import report_table
 
 PROGRESS_FROM_ROWS = 20_000
+TOKEN_VARIABLE = "INCENTIVES_TOKEN"
 _T = TypeVar("_T")
 
 OutputFormat = Literal["table", "csv", "json"]
@@ -598,6 +599,65 @@ def profiles() -> None:
         known = bundled()
     width = max(len(name) for name in known)
     _say("".join(f"{name:<{width}}  {p.description}\n" for name, p in known.items()))
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback offers the service to the network: "
+    "set a token.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=f"A file holding the bearer token every request needs (or set {TOKEN_VARIABLE}).",
+)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(1),
+    default=20_000_000,
+    show_default=True,
+    help="Largest request body; larger ones are answered 413.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Most shifts in one request; more are answered 413.",
+)
+def serve(host: str, port: int, token_file: str | None, max_body_bytes: int, max_rows: int) -> None:
+    """Serve check, explain, validate and the schemas over HTTP (JSON); Ctrl-C stops.
+
+    Needs the serve extra: pip install 'incentives[serve]'.
+    """
+    try:
+        import uvicorn
+
+        from .service import Settings, create_app
+    except ImportError:
+        _fail("serving needs the serve extra: pip install 'incentives[serve]'")
+    settings = Settings(host, port, _token(token_file), max_body_bytes, max_rows)
+    where = f"http://{host}:{port}"
+    click.echo(f"incentives {__version__} serving on {where} (Ctrl-C stops)", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _token(path: str | None) -> str | None:
+    """The bearer token of ``--token-file`` or the environment, if either gives one."""
+    if path is None:
+        return os.environ.get(TOKEN_VARIABLE) or None
+    try:
+        token = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{path}: cannot be read ({exc})")
+    if not token:
+        _fail(f"{path}: holds no token")
+    return token
 
 
 @cli.command()

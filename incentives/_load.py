@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -31,7 +31,7 @@ from ._agreement import (
 )
 from ._errors import AgreementError, TimeError
 
-_LANGUAGE = {".toml": "TOML", ".json": "JSON"}
+_LANGUAGE: dict[str, Literal["TOML", "JSON"]] = {".toml": "TOML", ".json": "JSON"}
 _DAY_PART: TypeAdapter[str] = TypeAdapter(DayPart)
 
 _MESSAGES = {
@@ -208,26 +208,34 @@ def load_agreement(path: str | Path) -> Agreement:
         raise AgreementError(["no such file"], str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AgreementError([f"cannot be read ({exc})"], str(path)) from None
+    return agreement_from_text(text, _LANGUAGE[suffix], str(path))
+
+
+def agreement_from_text(
+    text: str, language: Literal["TOML", "JSON"], source: str | None = None
+) -> Agreement:
+    """The agreement written in ``text``, TOML or JSON; numbers are read as exact decimals.
+
+    ``source`` names it in messages. Raises :class:`AgreementError` as :func:`load_agreement`.
+    """
     try:
-        if suffix == ".toml":
+        if language == "TOML":
             data: Any = tomllib.loads(text, parse_float=Decimal)
         else:
             data = json.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise AgreementError([f"not valid TOML: {exc}"], str(path)) from None
+        raise AgreementError([f"not valid TOML: {exc}"], source) from None
     except json.JSONDecodeError as exc:
         raise AgreementError(
-            [f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], str(path)
+            [f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], source
         ) from None
     except RecursionError:
-        raise AgreementError(
-            [f"not valid {_LANGUAGE[suffix]}: nested too deeply"], str(path)
-        ) from None
+        raise AgreementError([f"not valid {language}: nested too deeply"], source) from None
     except ValueError:  # an integer of more digits than Python converts
         digits = sys.get_int_max_str_digits()
         raise AgreementError(
-            [f"not valid {_LANGUAGE[suffix]}: a number of more than {digits} digits"], str(path)
+            [f"not valid {language}: a number of more than {digits} digits"], source
         ) from None
     if not isinstance(data, dict):
-        raise AgreementError(["the top level must be a table (a JSON object)"], str(path))
-    return agreement_from_mapping(data, str(path))
+        raise AgreementError(["the top level must be a table (a JSON object)"], source)
+    return agreement_from_mapping(data, source)

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .._errors import ShiftFileError
 from .._profile import Profile, load_profile
 from .._shifts import InputFormat, ShiftBatch
-from .csv import profiled, read_csv
-from .jsonl import read_jsonl
+from .csv import Header, profiled, read_csv
+from .jsonl import batch_of_values, read_jsonl
 from .objects import batch_of_frame
 from .workbook import read_workbook
 
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 
-__all__ = ["batch_of_frame", "read_shifts"]
+__all__ = ["batch_of_frame", "read_data", "read_shifts", "read_values"]
 
 
 def read_shifts(
@@ -65,7 +65,9 @@ def read_shifts(
             raise ShiftFileError(f"{path}: is a directory, not a shifts file") from None
         except OSError as exc:
             raise ShiftFileError(f"{path}: cannot be read ({exc.strerror})") from None
-        return _read(data, fmt, str(path), Options(encoding, delimiter, chosen))
+        return read_data(
+            data, fmt, str(path), encoding=encoding, delimiter=delimiter, profile=chosen
+        )
     if isinstance(source, (str, Path)):
         name = "<stdin>"
         data = _bytes_of(sys.stdin, name)
@@ -74,7 +76,8 @@ def read_shifts(
         data = _bytes_of(source, name)
         if not _has_bytes(source):
             encoding = "utf-8"  # the stream's text, encoded by _bytes_of
-    return _read(data, input_format or "csv", name, Options(encoding, delimiter, chosen))
+    fmt = input_format or "csv"
+    return read_data(data, fmt, name, encoding=encoding, delimiter=delimiter, profile=chosen)
 
 
 def _read_path(path: Path) -> bytes:
@@ -107,24 +110,25 @@ def _has_bytes(stream: TextIO) -> bool:
     return hasattr(stream, "buffer") and not isinstance(stream, _StringIO)
 
 
-@dataclass(frozen=True)
-class Options:
-    encoding: str
-    delimiter: str | None
-    profile: Profile | None
-
-
-def _read(data: bytes, fmt: InputFormat, name: str, options: Options) -> ShiftBatch:
+def read_data(
+    data: bytes,
+    fmt: InputFormat,
+    name: str,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    profile: Profile | None = None,
+) -> ShiftBatch:
+    """The batch of a shifts file's bytes, CSV or JSON Lines; ``name`` names it in messages."""
     if fmt == "csv":
-        return read_csv(
-            data,
-            name,
-            delimiter=options.delimiter,
-            encoding=options.encoding,
-            profile=options.profile,
-        )
-    batch = read_jsonl(data, name, encoding=options.encoding, profile=options.profile)
-    return profiled(batch, options.profile)
+        return read_csv(data, name, delimiter=delimiter, encoding=encoding, profile=profile)
+    batch = read_jsonl(data, name, encoding=encoding, profile=profile)
+    return profiled(batch, profile)
+
+
+def read_values(values: Iterable[Any], name: str, *, profile: Profile | None = None) -> ShiftBatch:
+    """The batch of a JSON array of shifts (read by :func:`~.jsonl.loads`): item N is line N."""
+    return profiled(batch_of_values(values, name, header=Header(profile)), profile)
 
 
 def _format_of(path: Path) -> InputFormat:

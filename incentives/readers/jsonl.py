@@ -158,7 +158,7 @@ def _records(lines: Iterable[tuple[int, str]], header: Header = PLAIN) -> _Read:
         if not text.strip():
             continue
         try:
-            value = json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
+            value = loads(text)
         except json.JSONDecodeError as exc:
             read.records.append(Record(number, {}, (None, f"not valid JSON ({exc.msg})")))
             continue
@@ -169,11 +169,30 @@ def _records(lines: Iterable[tuple[int, str]], header: Header = PLAIN) -> _Read:
             problem = (None, f"not valid JSON (a number of more than {_DIGITS} digits)")
             read.records.append(Record(number, {}, problem))
             continue
-        if not isinstance(value, _Object):
-            read.records.append(Record(number, {}, (None, "not a JSON object")))
-            continue
-        read.records.append(_record(number, value, read.keys, header))
+        _add(read, number, value, header)
     return read
+
+
+def _add(read: _Read, number: int, value: Any, header: Header) -> None:
+    if not isinstance(value, _Object):
+        read.records.append(Record(number, {}, (None, "not a JSON object")))
+    else:
+        read.records.append(_record(number, value, read.keys, header))
+
+
+def loads(text: str | bytes) -> Any:
+    """A JSON text read as each line of a file is: numbers as exact decimals, and of each
+    object the first known key given twice noted (a row error)."""
+    return json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
+
+
+def batch_of_values(values: Iterable[Any], name: str, header: Header = PLAIN) -> ShiftBatch:
+    """The batch of a JSON array of shifts read by :func:`loads`: item N is line N, and
+    each item reads as that line of a JSON Lines file would."""
+    read = _Read()
+    for number, value in enumerate(values, start=1):
+        _add(read, number, value, header)
+    return _batch(name, read, header)
 
 
 _DIGITS = sys.get_int_max_str_digits()

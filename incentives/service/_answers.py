@@ -1,0 +1,86 @@
+"""The service's answers to requests it refuses: a status, a stable code and the problems.
+
+Every refusal has the same body, whatever refused it (the service, the router, a limit)::
+
+    {"error": {"code": "agreement.invalid", "message": "...", "problems": ["..."]}}
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+from starlette.responses import Response
+
+CODES = {
+    "request.json": "the body is not JSON (or not a JSON object)",
+    "request.invalid": "the body is JSON but not a request of this endpoint",
+    "request.profile": "the profile is not a bundled one",
+    "request.line": "the line to explain is not a data row",
+    "request.too_large": "the body is larger than the service accepts",
+    "request.rows": "the shifts have more rows than the service accepts in one request",
+    "request.unauthorized": "a bearer token is needed and was missing or wrong",
+    "request.not_found": "no such endpoint",
+    "request.method": "the endpoint does not take this method",
+    "agreement.invalid": "an agreement is not valid",
+    "shifts.invalid": "the shifts cannot be read at all, or a column an agreement needs is missing",
+    "options.invalid": "an option (timezone, as_of, ambiguous) cannot be used",
+    "internal": "the service failed; the request may be sent again",
+}
+"""Every code a refusal carries, and what it means."""
+
+
+Code = Literal[
+    "request.json",
+    "request.invalid",
+    "request.profile",
+    "request.line",
+    "request.too_large",
+    "request.rows",
+    "request.unauthorized",
+    "request.not_found",
+    "request.method",
+    "agreement.invalid",
+    "shifts.invalid",
+    "options.invalid",
+    "internal",
+]
+
+
+class ErrorDetail(BaseModel):
+    """Why a request was refused."""
+
+    code: Code
+    message: str
+    problems: list[str]
+    """Every problem, one a line (an agreement's: ``agreements[0]: payout[0].amount: ...``)."""
+
+
+class ErrorBody(BaseModel):
+    """The body of every refusal."""
+
+    error: ErrorDetail
+
+
+class Refused(Exception):
+    """A request the service does not decide: why, as an HTTP status and a code."""
+
+    def __init__(
+        self, status: int, code: Code, message: str, problems: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.problems = problems if problems is not None else [message]
+
+    def response(self) -> Response:
+        """The JSON answer to the request."""
+        detail = ErrorDetail(code=self.code, message=self.message, problems=self.problems)
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        return Response(
+            ErrorBody(error=detail).model_dump_json() + "\n",
+            status_code=self.status,
+            media_type="application/json",
+            headers=headers,
+        )
