@@ -315,6 +315,8 @@ def test_openapi_describes_the_requests_and_the_report(server: Server) -> None:
     [
         (b"{", "request.json", "the body is not valid JSON"),
         (b"\xff\xfe{", "request.json", "the body is not valid JSON"),
+        (b"{\n  x", "request.json", "line 2, column 3"),
+        (b'{"shifts": [' + b"9" * 5000 + b"]}", "request.json", "more than 4300 digits"),
         (b"[" * 100_000, "request.json", "nested too deeply"),
         (b"[1, 2]", "request.json", "the body must be a JSON object"),
         (b'{"agreements": []}', "request.invalid", "the request is not valid"),

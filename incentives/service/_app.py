@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hmac
 import io
+import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -169,7 +171,7 @@ async def _asked(request: Request, settings: Settings, model: type[_Model]) -> _
         data = loads(body)
     except (ValueError, RecursionError) as exc:
         raise Refused(
-            422, "request.json", f"the body is not valid JSON ({_first_line(exc)})"
+            422, "request.json", f"the body is not valid JSON ({_why_not_json(exc)})"
         ) from None
     if not isinstance(data, dict):
         raise Refused(422, "request.json", "the body must be a JSON object")
@@ -181,10 +183,14 @@ async def _asked(request: Request, settings: Settings, model: type[_Model]) -> _
         ) from None
 
 
-def _first_line(exc: BaseException) -> str:
+def _why_not_json(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "nested too deeply"
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg}: line {exc.lineno}, column {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text ({exc.reason})"
+    return f"a number of more than {sys.get_int_max_str_digits()} digits"
 
 
 async def _body(request: Request, limit: int) -> bytes:
