@@ -11,8 +11,8 @@ import errno
 import io
 import json
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -355,13 +355,15 @@ def _write_whole(output: str, write: Callable[[BinaryIO], None]) -> None:
             write(handle)
         return
     folder = target.parent if str(target.parent) else Path(".")
-    descriptor, partial = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    # The name is chosen before the file is made, so that an interrupt at any moment after
+    # finds it to remove (mkstemp would leave it if the interrupt came as it returned).
+    partial = folder / f".{target.name}.{secrets.token_hex(6)}.part"
     try:
-        with os.fdopen(descriptor, "wb") as handle:
+        with open(partial, "xb") as handle:
             write(handle)
         os.replace(partial, target)
     except BaseException:
-        Path(partial).unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
 
 
