@@ -27,14 +27,18 @@ from ._agreement import (
 from ._engine import evaluate
 from ._errors import (
     AgreementError,
+    ArgumentError,
+    CaseFileError,
     IncentivesError,
     ProfileError,
     RepeatedTimeError,
     ShiftFileError,
     SkippedTimeError,
     TimeError,
+    UnknownKindError,
 )
 from ._load import load_agreement
+from ._problems import Problem
 from ._profile import Profile, load_profile
 from ._report import (
     Adjustment,
@@ -62,7 +66,9 @@ __all__ = [
     "AgreementSummary",
     "Amendment",
     "AmendmentApplied",
+    "ArgumentError",
     "Attendance",
+    "CaseFileError",
     "Eligibility",
     "Extra",
     "IncentivesError",
@@ -72,6 +78,7 @@ __all__ = [
     "OvertimePeriod",
     "PayPeriod",
     "PayoutComponent",
+    "Problem",
     "Profile",
     "ProfileError",
     "Reason",
@@ -88,6 +95,7 @@ __all__ = [
     "Tier",
     "TimeError",
     "Totals",
+    "UnknownKindError",
     "Window",
     "__version__",
     "agreement_json_schema",

@@ -28,19 +28,20 @@ from pydantic import (
 
 from . import _time
 from ._errors import TimeError
-from ._numbers import out_of_bounds
+from ._numbers import MAX_DIGITS, MAX_PLACES, out_of_bounds
+from ._problems import Problem, invalid, problem, several
 
 
 def _parse_local(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            raise ValueError("must be a local wall-clock time without a UTC offset")
+            raise invalid("agreement.time.offset")
         return _in_years(value)
     if isinstance(value, str):
         if not _LOCAL_RE.match(value.strip()):
-            raise ValueError(f"{value!r} is not a local date and time like 2020-07-03T07:00")
+            raise invalid("agreement.time.not_local", value=value)
         return _in_years(datetime.fromisoformat(value.strip()))
-    raise ValueError("must be a local date and time like 2020-07-03T07:00")
+    raise invalid("agreement.time.type")
 
 
 YEARS = range(1900, 2200)
@@ -49,9 +50,7 @@ YEARS = range(1900, 2200)
 
 def _in_years(value: datetime) -> datetime:
     if value.year not in YEARS:
-        raise ValueError(
-            f"{value.isoformat(timespec='minutes')} is outside the years {YEARS[0]} to {YEARS[-1]}"
-        )
+        raise invalid("agreement.time.out_of_range", value=value.isoformat(timespec="minutes"))
     return value
 
 
@@ -74,9 +73,9 @@ LocalDateTime = Annotated[
 
 
 def _bounded(number: Decimal) -> Decimal:
-    problem = out_of_bounds(number)
-    if problem is not None:
-        raise ValueError(f"{number} {problem}")
+    code = out_of_bounds(number)
+    if code is not None:
+        raise invalid(code, value=number, digits=MAX_DIGITS, places=MAX_PLACES)
     return number
 
 
@@ -159,9 +158,8 @@ class Window(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Window:
         if self.end <= self.start:
-            raise ValueError(
-                f"end {_time.wall_text(self.end)} must be after start {_time.wall_text(self.start)}"
-            )
+            end, start = _time.wall_text(self.end), _time.wall_text(self.start)
+            raise invalid("agreement.window.order", end=end, start=start)
         return self
 
 
@@ -252,17 +250,16 @@ class PayoutComponent(_Model):
         kinds = [k for k in PAYOUT_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             given = ", ".join(kinds) if kinds else "none"
-            raise ValueError(
-                f"a payout component needs exactly one of {', '.join(PAYOUT_KINDS)} "
-                f"(given: {given})"
-            )
+            raise invalid("agreement.payout.kind", kinds=PAYOUT_KINDS, given=given)
         if self.tiers is not None:
             for i in range(1, len(self.tiers)):
                 if self.tiers[i].min_hours <= self.tiers[i - 1].min_hours:
-                    raise ValueError(
-                        f"tiers[{i}].min_hours {self.tiers[i].min_hours} must be greater than "
-                        f"tiers[{i - 1}].min_hours {self.tiers[i - 1].min_hours} "
-                        f"(tiers are written in increasing min_hours)"
+                    raise invalid(
+                        "agreement.payout.tiers",
+                        index=i,
+                        hours=self.tiers[i].min_hours,
+                        previous=i - 1,
+                        previous_hours=self.tiers[i - 1].min_hours,
                     )
         return self
 
@@ -427,8 +424,8 @@ class Agreement(_Model):
     def _known_zone(cls, value: str) -> str:
         try:
             _time.zone(value)
-        except TimeError as exc:
-            raise ValueError(str(exc)) from None
+        except TimeError:
+            raise invalid("agreement.timezone", value=value) from None
         return value
 
     @field_validator("workweek_start")
@@ -446,7 +443,7 @@ class Agreement(_Model):
         )
         problems += overtime_problems(self.overtime, self.pay_period, self.workweek_start)
         if problems:
-            raise ValueError("\n".join(problems))
+            raise several(problems)
         return self
 
     def _stages(self, as_of: date | None = None) -> list[tuple[int | None, Terms]]:
@@ -500,8 +497,8 @@ def consistency_problems(
     has_pay_period: bool,
     parts: Mapping[str, Any],
     amendments: Sequence[tuple[int, Amendment]],
-) -> list[str]:
-    """Problems that span several keys, one line each with its key path.
+) -> list[Problem]:
+    """Problems that span several keys, each with its key path.
 
     ``parts`` maps each of :data:`TERM_PARTS` to its validated value, or to ``None`` when
     that part is itself invalid; a list part may hold ``None`` for an invalid element.
@@ -509,7 +506,7 @@ def consistency_problems(
     loader list these problems beside field errors instead of hiding them.
     """
     tz = _time.zone(timezone) if timezone is not None else None
-    problems: list[str] = []
+    problems: list[Problem] = []
     if tz is not None and parts.get("windows"):
         problems += _window_problems("", parts["windows"], tz)
     if parts.get("periods") is not None:
@@ -532,29 +529,30 @@ def consistency_problems(
             current[part] = getattr(amendment, part)
             origin[part] = f"amendments[{i}]."
         stages.append((i, dict(current), dict(origin)))
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str | None]] = set()
     for index, terms, written in stages:
-        for path, message in _reference_problems(terms, written, has_pay_period=has_pay_period):
-            if (path, message) in seen:
+        for path, code, name in _reference_problems(terms, written, has_pay_period=has_pay_period):
+            if (path, code, name) in seen:
                 continue
-            seen.add((path, message))
+            seen.add((path, code, name))
             after = ""
             if index is not None and not path.startswith(f"amendments[{index}]."):
                 after = f" (in the terms in force after amendments[{index}])"
-            problems.append(f"{path}: {message}{after}")
+            named = {} if name is None else {"name": name}
+            problems.append(problem(code, key=path, after=after, **named))
     return list(dict.fromkeys(problems))
 
 
-def _window_problems(where: str, windows: Sequence[Window | None], tz: ZoneInfo) -> list[str]:
-    problems: list[str] = []
+def _window_problems(where: str, windows: Sequence[Window | None], tz: ZoneInfo) -> list[Problem]:
+    problems: list[Problem] = []
     resolved: list[tuple[int, int, int]] = []
     for i, window in enumerate(windows):
         if window is None:
             continue
         whys = [
-            f"{where}windows[{i}].{key}: {why}"
+            why
             for key in ("start", "end")
-            if (why := _time.check_wall_time(getattr(window, key), tz)) is not None
+            if (why := _bound_problem(f"{where}windows[{i}].{key}", getattr(window, key), tz))
         ]
         problems += whys
         if not whys:
@@ -563,48 +561,52 @@ def _window_problems(where: str, windows: Sequence[Window | None], tz: ZoneInfo)
     for (_, end_a, a), (start_b, _, b) in itertools.pairwise(resolved):
         if start_b < end_a:
             first, second = sorted((a, b))
-            problems.append(
-                f"{where}windows[{second}]: overlaps windows[{first}] "
-                f"(windows may touch but not overlap)"
-            )
+            key = f"{where}windows[{second}]"
+            problems.append(problem("agreement.window.overlap", key=key, other=first))
     return problems
 
 
-def _period_problems(where: str, periods: Mapping[str, str]) -> list[str]:
-    problems: list[str] = []
+def _bound_problem(key: str, local: datetime, tz: ZoneInfo) -> Problem | None:
+    """Why a window bound cannot be one (it never happens, or happens twice), if so."""
+    found = _time.check_wall_time(local, tz)
+    if found is None:
+        return None
+    code = "agreement.window.skipped" if found.code == "time.skipped" else found.code
+    return problem(code, key=key, **found.values)
+
+
+def _period_problems(where: str, periods: Mapping[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
     spans: list[tuple[int, int, str]] = []
     for name, text in periods.items():
         if not re.match(r"^[A-Za-z0-9_-]+$", name):
-            problems.append(f"{where}periods.{name}: a day-part name is one word")
+            problems.append(problem("agreement.period.name", key=f"{where}periods.{name}"))
         start, end = parse_day_part(text)
         if start == end:
-            problems.append(f"{where}periods.{name}: starts and ends at the same time")
+            problems.append(problem("agreement.period.empty", key=f"{where}periods.{name}"))
             continue
         pieces = [(start, end)] if start < end else [(start, 1440), (0, end)]
         spans.extend((s, e, name) for s, e in pieces if s < e)
     spans.sort()
     for (_, end_a, a), (start_b, _, b) in itertools.pairwise(spans):
         if start_b < end_a:
-            problems.append(f"{where}periods.{b}: overlaps periods.{a}")
+            key = f"{where}periods.{b}"
+            problems.append(problem("agreement.period.overlap", key=key, other=a))
     return problems
 
 
 def _reference_problems(
     terms: Mapping[str, Any], where: Mapping[str, str], *, has_pay_period: bool
-) -> list[tuple[str, str]]:
-    """(key path, message) pairs for keys that refer to something missing."""
-    problems: list[tuple[str, str]] = []
+) -> list[tuple[str, str, str | None]]:
+    """(key path, code, day-part name) of keys that refer to something missing."""
+    problems: list[tuple[str, str, str | None]] = []
     periods = terms.get("periods")
     if periods is not None:
         for i, component in enumerate(terms.get("payout") or []):
             for name in (component.periods if component is not None else None) or []:
                 if name not in periods:
-                    problems.append(
-                        (
-                            f"{where['payout']}payout[{i}].periods",
-                            f"day-part {name!r} is not defined in periods",
-                        )
-                    )
+                    key = f"{where['payout']}payout[{i}].periods"
+                    problems.append((key, "agreement.period.undefined", name))
     if not has_pay_period:
         # SPEC 3: pay_period is required when any scope is "pay_period".
         needs: list[str] = []
@@ -615,44 +617,48 @@ def _reference_problems(
             needs.append(f"{where['attendance']}attendance.scope")
         if limits is not None and limits.max_amount_per_pay_period is not None:
             needs.append(f"{where['limits']}limits.max_amount_per_pay_period")
-        problems += [(key, "needs pay_period (anchor and days)") for key in needs]
+        problems += [(key, "agreement.pay_period.needed", None) for key in needs]
     return problems
 
 
 def overtime_problems(
     overtime: Overtime | None, pay_period: PayPeriod | None, workweek_start: str
-) -> list[str]:
+) -> list[Problem]:
     """What ``[overtime]`` asks of ``pay_period``: 14 days for 8-and-80; whole workweeks
     for sharing a pay period's incentives among its workweeks."""
     if overtime is None:
         return []
-    problems: list[str] = []
+    problems: list[Problem] = []
     if overtime.method == "hospital_8_80":
         if pay_period is None or pay_period.days != 14:
-            problems.append("overtime.method: hospital_8_80 needs a pay_period of 14 days")
+            problems.append(problem("agreement.overtime.period_days", key="overtime.method"))
         if overtime.allocation != "shift":
-            problems.append(
-                "overtime.allocation: hospital_8_80 counts each incentive in its 14-day period"
-            )
+            problems.append(problem("agreement.overtime.allocation", key="overtime.allocation"))
     elif overtime.allocation != "shift":
         problems += _whole_weeks(overtime.allocation, pay_period, workweek_start)
     if overtime.method != "california" and not overtime.daily:
-        problems.append("overtime.daily: only the california method has a daily choice")
+        problems.append(problem("agreement.overtime.daily", key="overtime.daily"))
     return problems
 
 
-def _whole_weeks(allocation: str, pay_period: PayPeriod | None, workweek_start: str) -> list[str]:
+def _whole_weeks(
+    allocation: str, pay_period: PayPeriod | None, workweek_start: str
+) -> list[Problem]:
     """Sharing among workweeks needs pay periods made of whole workweeks."""
     key = "overtime.allocation"
     if pay_period is None:
-        return [f"{key}: {allocation} needs pay_period"]
+        return [problem("agreement.overtime.pay_period", key=key, allocation=allocation)]
     anchor = pay_period.anchor
     starts = f"{WEEKDAYS[anchor.weekday()]} {anchor:%H:%M}"
     if pay_period.days % 7 or starts != workweek_start.lower():
         return [
-            f"{key}: {allocation} shares a pay period's incentives among its workweeks, so "
-            f"pay_period must be whole workweeks: days a multiple of 7 and the anchor on the "
-            f"workweek start ({workweek_start}; the anchor is a {starts})"
+            problem(
+                "agreement.overtime.whole_weeks",
+                key=key,
+                allocation=allocation,
+                workweek_start=workweek_start,
+                anchor=starts,
+            )
         ]
     return []
 

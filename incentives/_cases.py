@@ -21,13 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ._agreement import Agreement, Money
 from ._engine import evaluate
-from ._errors import AgreementError, IncentivesError
+from ._errors import AgreementError, CaseFileError, IncentivesError
 from ._load import load_agreement, problems_of
 from ._report import Report, RowError, RowResult
-
-
-class CaseFileError(IncentivesError, ValueError):
-    """A test file that cannot be read or does not describe cases; names the file and key."""
 
 
 class _Model(BaseModel):
@@ -115,19 +111,24 @@ def load_cases(path: str | Path) -> Cases:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
     except FileNotFoundError:
-        raise CaseFileError(f"{path}: no such file") from None
+        raise CaseFileError("cases.missing", source=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CaseFileError(f"{path}: cannot be read ({exc})") from None
+        raise CaseFileError("cases.unreadable", source=str(path), reason=str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise CaseFileError(f"{path}: not valid TOML: {exc}") from None
+        raise CaseFileError("cases.syntax", source=str(path), reason=str(exc)) from None
     try:
         model = CaseFile.model_validate(data)
     except ValidationError as exc:
-        raise CaseFileError(f"{path}: " + "; ".join(problems_of(exc))) from None
+        found = problems_of(exc, "cases")
+        detail = "; ".join(p.message for p in found)
+        problems = [p.as_dict() for p in found]
+        raise CaseFileError(
+            "cases.invalid", source=str(path), detail=detail, problems=problems
+        ) from None
     try:
         agreements = tuple(load_agreement(path.parent / a) for a in model.agreements)
     except AgreementError as exc:
-        raise CaseFileError(f"{path}: agreements: {exc}") from None
+        raise CaseFileError("cases.agreement", source=str(path), reason=str(exc)) from None
     return Cases(path, agreements, tuple(model.cases))
 
 

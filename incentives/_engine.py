@@ -24,8 +24,9 @@ import polars as pl
 
 from . import _time
 from ._agreement import Agreement
-from ._errors import AgreementError, IncentivesError, ShiftFileError, TimeError
-from ._rows import ERROR_SCHEMA, as_written, read_rows
+from ._errors import AgreementError, ArgumentError, ShiftFileError, TimeError
+from ._problems import problem
+from ._rows import PACKED_SCHEMA, errors_of, read_rows
 from ._shifts import Shift, ShiftBatch
 from ._terms import Compiled, Span
 from .rules import (
@@ -49,10 +50,6 @@ Progress = Callable[[int, int], None]
 
 RULE_MODULES = (filters, extra, window, attendance, hours, payout)
 """The rule modules in the order they decide (each may read the columns of the ones before)."""
-
-
-class ArgumentError(IncentivesError, ValueError):
-    """Bad arguments to :func:`evaluate`."""
 
 
 @dataclass(frozen=True)
@@ -79,23 +76,21 @@ class Plan:
     ) -> Plan:
         listed = list(agreements)
         if not listed:
-            raise ArgumentError("evaluate() needs at least one agreement")
+            raise ArgumentError("argument.no_agreement")
         for a in listed:
             if not isinstance(a, Agreement):
                 raise TypeError(f"expected Agreement objects, got {type(a).__name__}")
         ids = [a.id for a in listed]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise AgreementError([f"agreement id {i!r} is given more than once" for i in twice])
+            raise AgreementError([problem("agreement.id_twice", id=i) for i in twice])
         if ambiguous not in _time.AMBIGUOUS_CHOICES:
-            raise ArgumentError(
-                f"ambiguous must be one of raise, earlier, later; not {ambiguous!r}"
-            )
+            raise ArgumentError("argument.ambiguous", value=ambiguous)
         day = _as_of(as_of)
         try:
             caller = _time.zone(timezone) if timezone is not None else None
-        except TimeError as exc:
-            raise ArgumentError(f"timezone: {exc}") from None
+        except TimeError:
+            raise ArgumentError("argument.timezone", value=timezone) from None
         zones = {a.timezone for a in listed}
         compiled = tuple(Compiled.of(a, day) for a in listed)
         required: dict[str, str] = {}
@@ -126,7 +121,11 @@ class Plan:
         if missing:
             said = "; ".join(f"{col} (needed by {self.required[col]})" for col in missing)
             raise ShiftFileError(
-                f"{batch.source}: missing column{'s' if len(missing) > 1 else ''} {said}"
+                "file.needed_columns",
+                source=batch.source,
+                noun="columns" if len(missing) > 1 else "column",
+                needed=said,
+                columns=missing,
             )
 
 
@@ -137,8 +136,8 @@ def _as_of(value: date | str | None) -> date | None:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise ArgumentError(f"as_of {value!r} is not a date like 2021-01-29") from None
-    raise ArgumentError(f"as_of must be a date, not {type(value).__name__}")
+            raise ArgumentError("argument.as_of", value=value) from None
+    raise ArgumentError("argument.as_of_type", type=type(value).__name__)
 
 
 @dataclass(frozen=True)
@@ -209,8 +208,8 @@ def decide(
     )
     tell(1)
     accepted, doubles = claims.decide(read.rows, plan.report_tz)
-    errors = pl.concat([read.errors, doubles.cast(ERROR_SCHEMA)]).sort("line").rechunk()  # type: ignore[arg-type]
-    errors = as_written(errors, batch.written)
+    errors = pl.concat([read.errors, doubles.cast(PACKED_SCHEMA)]).sort("line")  # type: ignore[arg-type]
+    errors = errors_of(errors, batch.written).rechunk()
     if lines is not None:
         wanted = accepted.filter(pl.col("line").is_in(list(lines)))["employee_id"].unique()
         accepted = accepted.filter(pl.col("employee_id").is_in(wanted.implode()))

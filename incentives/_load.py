@@ -30,15 +30,10 @@ from ._agreement import (
     overtime_problems,
 )
 from ._errors import AgreementError, TimeError
+from ._problems import Problem, problem, pydantic_family, raised
 
 _LANGUAGE: dict[str, Literal["TOML", "JSON"]] = {".toml": "TOML", ".json": "JSON"}
 _DAY_PART: TypeAdapter[str] = TypeAdapter(DayPart)
-
-_MESSAGES = {
-    "extra_forbidden": "unknown key (is it misspelt?)",
-    "missing": "required key is missing",
-}
-
 
 _VALIDATOR = re.compile(r"[a-z][a-z-]*\[.*\]", re.DOTALL)
 """How pydantic names a validator in an error's location: ``function-after[...]``."""
@@ -75,25 +70,37 @@ def _pattern_message(where: str) -> str | None:
     return None
 
 
-def problems_of(error: ValidationError) -> list[str]:
-    """One line per problem: ``payout[1].tiers[0].amount: ...``."""
-    lines: list[str] = []
+def problems_of(error: ValidationError, prefix: str = "agreement") -> list[Problem]:
+    """Each problem of a validation with its code (``prefix.family``, or the code a
+    validator raised) and key path: ``payout[1].tiers[0].amount: ...``."""
+    found: list[Problem] = []
     for item in error.errors(include_url=False):
         where = _path(tuple(item["loc"]))
-        kind = item["type"]
-        message = _MESSAGES.get(kind, item["msg"]).removeprefix("Value error, ")
-        if kind == "string_pattern_mismatch":
-            message = _pattern_message(where) or message
-        if kind not in _MESSAGES and kind != "value_error" and "input" in item:
-            shown = item["input"]
-            if not isinstance(shown, (dict, list)):
-                message += f" (got {shown!r})"
-        for piece in message.split("\n"):
-            if where and not piece.startswith(where):
-                lines.append(f"{where}: {piece}")
-            else:
-                lines.append(piece)
-    return lines
+        context = item.get("ctx") or {}
+        if "problems" in context:  # raised by one of our validators, with its code
+            found += [_under(where, p) for p in raised(context)]
+            continue
+        family = pydantic_family(item["type"])
+        detail = item["msg"].removeprefix("Value error, ")
+        if family == "value.pattern":
+            detail = _pattern_message(where) or detail
+        values: dict[str, Any] = {"key": where} if where else {}
+        if family.startswith("value."):
+            values["type"] = item["type"]
+            if "input" in item and not isinstance(item["input"], (dict, list)):
+                values["input"] = item["input"]
+                if item["type"] != "value_error":
+                    detail += f" (got {item['input']!r})"
+            values["detail"] = detail
+        found.append(problem(f"{prefix}.{family}", **values))
+    return found
+
+
+def _under(where: str, found: Problem) -> Problem:
+    """A validator's problem under the key path of the value it checked."""
+    if not where or found.message.startswith(where):
+        return found
+    return Problem(found.code, f"{where}: {found.message}", {**found.values, "key": where})
 
 
 def agreement_from_mapping(data: Mapping[str, Any], source: str | None = None) -> Agreement:
@@ -106,7 +113,7 @@ def agreement_from_mapping(data: Mapping[str, Any], source: str | None = None) -
         return Agreement.model_validate(data)
     except ValidationError as exc:
         problems = problems_of(exc) + _cross_key_problems(data)
-        raise AgreementError(list(dict.fromkeys(problems)), source) from None
+        raise AgreementError(problems, source) from None
 
 
 def _valid(model: type[BaseModel] | TypeAdapter[Any], value: Any) -> Any:
@@ -153,7 +160,7 @@ def _valid_periods(value: Any) -> dict[str, str] | None:
     return {name: text for name, text in valid.items() if text is not None}
 
 
-def _cross_key_problems(data: Mapping[str, Any]) -> list[str]:
+def _cross_key_problems(data: Mapping[str, Any]) -> list[Problem]:
     """The cross-key checks, run on whatever parts of an invalid agreement are valid."""
     timezone = data.get("timezone")
     try:
@@ -201,13 +208,15 @@ def load_agreement(path: str | Path) -> Agreement:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
-        raise AgreementError(["an agreement file must end in .toml or .json"], str(path))
+        raise AgreementError([problem("agreement.file.suffix")], str(path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise AgreementError(["no such file"], str(path)) from None
+        raise AgreementError([problem("agreement.file.missing")], str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise AgreementError([f"cannot be read ({exc})"], str(path)) from None
+        raise AgreementError(
+            [problem("agreement.file.unreadable", reason=str(exc))], str(path)
+        ) from None
     return agreement_from_text(text, _LANGUAGE[suffix], str(path))
 
 
@@ -224,18 +233,21 @@ def agreement_from_text(
         else:
             data = json.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise AgreementError([f"not valid TOML: {exc}"], source) from None
+        raise AgreementError([_syntax("TOML", str(exc))], source) from None
     except json.JSONDecodeError as exc:
-        raise AgreementError(
-            [f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], source
-        ) from None
+        reason = f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
+        found = _syntax("JSON", reason, line=exc.lineno, column_number=exc.colno)
+        raise AgreementError([found], source) from None
     except RecursionError:
-        raise AgreementError([f"not valid {language}: nested too deeply"], source) from None
+        raise AgreementError([_syntax(language, "nested too deeply")], source) from None
     except ValueError:  # an integer of more digits than Python converts
         digits = sys.get_int_max_str_digits()
-        raise AgreementError(
-            [f"not valid {language}: a number of more than {digits} digits"], source
-        ) from None
+        reason = f"a number of more than {digits} digits"
+        raise AgreementError([_syntax(language, reason)], source) from None
     if not isinstance(data, dict):
-        raise AgreementError(["the top level must be a table (a JSON object)"], source)
+        raise AgreementError([problem("agreement.file.top_level")], source)
     return agreement_from_mapping(data, source)
+
+
+def _syntax(language: str, reason: str, **where: int) -> Problem:
+    return problem("agreement.file.syntax", language=language, reason=reason, **where)

@@ -17,10 +17,11 @@ MAX_PLACES = 6
 
 
 def out_of_bounds(number: Decimal) -> str | None:
-    """Why a finite number is too large or too fine, or ``None`` when it is neither."""
+    """The code of why a finite number is too large or too fine (see
+    :mod:`incentives._templates`), or ``None`` when it is neither."""
     if number and number.adjusted() >= MAX_DIGITS:
-        return f"is too large (at most {MAX_DIGITS} digits before the decimal point)"
+        return "agreement.number.too_large"
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        return f"has more than {MAX_PLACES} decimal places"
+        return "agreement.number.too_precise"
     return None

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from ._errors import ProfileError
+from ._problems import Problem, coded_expr, invalid, problem, pydantic_family, raised
 from ._shifts import COLUMNS
 
 DATE = "date"
@@ -91,7 +92,7 @@ class Profile(BaseModel):
     def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
         for source, target in value.items():
             if target not in TARGETS:
-                raise ValueError(f"{source!r} maps to {target!r}, not a shifts column or 'date'")
+                raise invalid("profile_file.column_target", name=source, target=target)
         return value
 
     @field_validator("constants")
@@ -99,16 +100,13 @@ class Profile(BaseModel):
     def _known_constants(cls, value: dict[str, str]) -> dict[str, str]:
         for target in value:
             if target not in COLUMNS:
-                raise ValueError(f"{target!r} is not a shifts column")
+                raise invalid("profile_file.constant", target=target)
         return value
 
     @model_validator(mode="after")
     def _formats_for_a_date_column(self) -> Profile:
         if DATE in self.columns.values() and not (self.date_format and self.time_format):
-            raise ValueError(
-                "a 'date' column needs date_format and time_format (nothing is guessed: "
-                "03/04/2021 is March 4 only under %m/%d/%Y)"
-            )
+            raise invalid("profile_file.date_formats")
         return self
 
     def renamed(self, header: str) -> str:
@@ -164,9 +162,9 @@ class Profile(BaseModel):
         )
         frame = _problems(
             frame,
-            ("_day", DATE, "start", f"date '{{}}' does not match {date_format}{self._date_column}"),
-            ("_t_start", "start", "start", f"time '{{}}' does not match {time_format}"),
-            ("_t_end", "end", "end", f"time '{{}}' does not match {time_format}"),
+            ("_day", DATE, "start", "profile.date", date_format, self._date_column),
+            ("_t_start", "start", "start", "profile.time", time_format, None),
+            ("_t_end", "end", "end", "profile.time", time_format, None),
         )
         frame = self._overnight(frame)
         return frame.with_columns(
@@ -197,14 +195,13 @@ class Profile(BaseModel):
             return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S")
 
         frame = frame.with_columns(_stamp=_once(frame, column, stamp, pl.String))
-        said = f"'{{}}' does not match {stamp_format}"
-        frame = _problems(frame, ("_stamp", column, column, said))
+        frame = _problems(frame, ("_stamp", column, column, "profile.datetime", stamp_format, None))
         return frame.with_columns(pl.col("_stamp").alias(column)).drop("_stamp")
 
     @property
-    def _date_column(self) -> str:
+    def _date_column(self) -> str | None:
         names = [name for name, target in self.columns.items() if target == DATE]
-        return f" (column {names[0]!r})" if names else ""
+        return names[0] if names else None
 
     def _booleans(self, frame: pl.DataFrame) -> pl.DataFrame:
         if not (self.true or self.false):
@@ -267,15 +264,22 @@ def _next_day(day: pl.Expr) -> pl.Expr:
     return following.dt.strftime("%Y-%m-%d")
 
 
-def _problems(frame: pl.DataFrame, *checks: tuple[str, str, str, str]) -> pl.DataFrame:
+_Check = tuple[str, str, str, str, str, str | None]
+
+
+def _problems(frame: pl.DataFrame, *checks: _Check) -> pl.DataFrame:
     """Each row's first problem, kept if it has one already: a value that did not parse.
-    A check is (parsed column, column as read, the field it is reported on, the sentence
-    with ``{}`` for the value). Most files have none, which one pass finds."""
-    bad = [pl.col(parsed).is_null() & pl.col(read).is_not_null() for parsed, read, _, _ in checks]
+    A check is (parsed column, column as read, the field it is reported on, the problem's
+    code, the format, the file's column when it is not the field). Most files have none,
+    which one pass finds."""
+    bad = [pl.col(check[0]).is_null() & pl.col(check[1]).is_not_null() for check in checks]
     if not frame.select(pl.any_horizontal(bad).any()).item():
         return frame
-    for failed, (_, read, field, said) in zip(bad, checks, strict=True):
-        frame = _problem(frame, failed, field, pl.format(said, pl.col(read)))
+    for failed, (_, read, field, code, written, column) in zip(bad, checks, strict=True):
+        values = {"value": pl.col(read), "format": pl.lit(written)}
+        if column is not None:
+            values["column"] = pl.lit(column)
+        frame = _problem(frame, failed, field, coded_expr(code, **values))
     return frame
 
 
@@ -311,9 +315,8 @@ def load_profile(source: str | Path | Profile) -> Profile:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         names = ", ".join(known)
-        raise ProfileError(
-            [f"no such profile file or bundled profile ({names}): {exc.strerror}"], str(path)
-        ) from None
+        found = problem("profile_file.missing", names=names, reason=exc.strerror)
+        raise ProfileError([found], str(path)) from None
     return _parsed(text, str(path))
 
 
@@ -340,7 +343,7 @@ def _parsed(text: str, source: str) -> Profile:
     try:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
-        raise ProfileError([f"not valid TOML: {exc}"], source) from None
+        raise ProfileError([problem("profile_file.syntax", reason=str(exc))], source) from None
     return _validated(data, source)
 
 
@@ -348,10 +351,19 @@ def _validated(data: object, source: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem_text(e["loc"], e["msg"]) for e in exc.errors(include_url=False)]
-        raise ProfileError(problems, source) from None
+        raise ProfileError(_problems_of(exc), source) from None
 
 
-def _problem_text(loc: tuple[int | str, ...], message: str) -> str:
-    said = message.removeprefix("Value error, ")
-    return f"{'.'.join(str(p) for p in loc)}: {said}" if loc else said
+def _problems_of(error: ValidationError) -> list[Problem]:
+    """Each problem of a profile, its key path written with dots."""
+    found: list[Problem] = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(p) for p in item["loc"])
+        context = item.get("ctx") or {}
+        for one in raised(context) if "problems" in context else []:
+            key = {"key": where} if where else {}
+            found.append(problem(one.code, **{**one.values, **key}))
+        if "problems" not in context:
+            code = f"profile_file.{pydantic_family(item['type'])}"
+            found.append(problem(code, **({"key": where} if where else {}), detail=item["msg"]))
+    return found

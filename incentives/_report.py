@@ -155,11 +155,15 @@ class RowResult(_Model):
 
 
 class RowError(_Model):
-    """A row that could not be evaluated: where (line, field) and why."""
+    """A row that could not be evaluated: where (line, field) and why, as a stable
+    ``code`` with the ``values`` its ``message`` is rendered from (see the errors
+    reference for every code)."""
 
     line: int
     field: str | None
+    code: str
     message: str
+    values: dict[str, Any] = {}
     employee_id: str | None = None
 
 

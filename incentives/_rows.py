@@ -25,6 +25,7 @@ from . import _time
 from ._agreement import EMPLOYMENT_STATUSES, normalize_employment_status
 from ._errors import TimeError
 from ._numbers import MAX_DIGITS, MAX_PLACES
+from ._problems import ERROR_SCHEMA, coded, coded_expr, unpacked
 from ._shifts import COLUMNS, NOTE, PROBLEM, TEXT, kind_column, python_value
 from ._text import WHITESPACE, blank_column, fold, norm
 
@@ -51,55 +52,53 @@ class Rows:
     ``start`` and ``end`` (instants), ``net`` (seconds), ``break_minutes``, ``extra``,
     ``employment_status``, ``employer``, ``location``, ``unit``, ``fte``, ``approved``,
     ``base_rate`` and ``paid`` (decimals as text), ``paid_cents``. ``errors`` has
-    ``line``, ``field``, ``message`` and ``employee_id``.
+    ``line``, ``field``, ``problem`` (packed, see :mod:`incentives._problems`) and
+    ``employee_id``; :func:`errors_of` unpacks them.
     """
 
     rows: pl.DataFrame
     errors: pl.DataFrame
 
 
-ERROR_SCHEMA = {
+PACKED_SCHEMA = {
     "line": pl.Int64,
     "field": pl.String,
-    "message": pl.String,
+    "problem": pl.String,
     "employee_id": pl.String,
 }
+"""Errors as the engine finds them: each with its problem packed as text."""
 
 
 # --------------------------------------------------------------------------- one value
 
 
 class Bad(Exception):
-    """A value cannot be used: the message says why."""
+    """A value cannot be used: ``packed`` is its problem, packed as text."""
 
-
-def shown(value: Any) -> str:
-    """A value as a message quotes it: its ``repr``, cut short past 60 characters."""
-    text = repr(value)
-    if len(text) <= 60:
-        return text
-    return f"{text[:40]}... ({len(str(value)):,} characters)"
+    def __init__(self, code: str, /, **values: Any) -> None:
+        super().__init__(code)
+        self.packed = coded(code, **values)
 
 
 def _number(value: Any, name: str) -> Decimal:
     """A decimal number written in ASCII digits, without ``_`` separators."""
     written = str(value).strip()
     if isinstance(value, (bool, float)) or not written.isascii() or "_" in written:
-        raise Bad(f"{name} {shown(value)} is not a decimal number")
+        raise Bad("value.not_decimal", field=name, value=value)
     try:
         number = Decimal(written)
     except InvalidOperation:
-        raise Bad(f"{name} {shown(value)} is not a decimal number") from None
+        raise Bad("value.not_decimal", field=name, value=value) from None
     if not number.is_finite():
-        raise Bad(f"{name} {shown(value)} is not a finite number")
+        raise Bad("value.not_finite", field=name, value=value)
     if number and number.adjusted() >= MAX_DIGITS:
-        raise Bad(f"{name} {shown(value)} is too large (at most {MAX_DIGITS} digits)")
+        raise Bad("value.too_large", field=name, value=value, digits=MAX_DIGITS)
     return number
 
 
 def _text_of(value: Any, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise Bad(f"{name} must be text, not {shown(value)}")
+        raise Bad("value.not_text", field=name, value=value)
     return fold(str(value))
 
 
@@ -112,14 +111,14 @@ def read_flag(value: Any, name: str) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise Bad(f"{name} {shown(value)} is not a boolean (true/false, yes/no, y/n, 1/0)")
+    raise Bad("value.not_boolean", field=name, value=value)
 
 
 def read_decimal(value: Any, name: str) -> Decimal:
     """A decimal number as written (a float or boolean is not one)."""
     number = _number(value, name)
     if number.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
-        raise Bad(f"{name} {shown(value)} has more than {MAX_PLACES} decimal places")
+        raise Bad("value.too_precise", field=name, value=value, places=MAX_PLACES)
     return number
 
 
@@ -128,7 +127,7 @@ def read_money(value: Any, name: str) -> Decimal:
     number = _number(value, name)
     whole_cents = number.quantize(_CENT)
     if number != whole_cents:
-        raise Bad(f"{name} {number} has fractions of a cent")
+        raise Bad("value.fraction_of_cent", field=name, value=number)
     return whole_cents
 
 
@@ -136,8 +135,7 @@ def read_break(value: Any) -> int:
     """Unpaid break minutes: a whole number of ASCII digits."""
     written = str(value).strip()
     if isinstance(value, bool) or not (written.isascii() and written.isdigit()):
-        said = shown(value)
-        raise Bad(f"unpaid_break_minutes {said} is not a whole number of minutes (0 or more)")
+        raise Bad("value.not_minutes", field="unpaid_break_minutes", value=value)
     return int(written) if len(written) <= 15 else _HUGE_BREAK
 
 
@@ -146,9 +144,9 @@ def read_time(text: str, tz: ZoneInfo | None, ambiguous: _time.Ambiguous) -> int
     try:
         moment = _time.instant(_time.parse_iso(text), tz, ambiguous)
     except TimeError as exc:
-        raise Bad(str(exc)) from None
+        raise Bad(exc.problem.code, **exc.problem.values) from None
     if not EARLIEST <= moment < LATEST:
-        raise Bad(f"{text.strip()} is outside the years 1900 to 2199")
+        raise Bad("time.out_of_range", value=text.strip())
     return moment
 
 
@@ -202,7 +200,7 @@ def _distinct(
             messages.append(None)
         except Bad as exc:
             values.append(None)
-            messages.append(str(exc))
+            messages.append(exc.packed)
     if texts.len() <= SMALL:  # a few rows: a dictionary costs less than a query
         value_of = {key: v for (key, _, _), v in zip(items, values, strict=True)}
         message_of = {key: m for (key, _, _), m in zip(items, messages, strict=True)}
@@ -325,7 +323,7 @@ def _times(
             try:
                 values[i] = read_time(text, tz, ambiguous)
             except Bad as exc:
-                messages[i] = str(exc)
+                messages[i] = exc.packed
     return pl.Series(values, dtype=pl.Int64), pl.Series(messages, dtype=pl.String)
 
 
@@ -350,7 +348,7 @@ def _time_column(
     instants, messages = _times(plain["t"], tz, ambiguous)
     others = keys.filter(pl.col("k") != TEXT)
     other_messages = [
-        t if k == PROBLEM else f"{shown(python_value(t, k))} is not a date and time"
+        t if k == PROBLEM else coded("value.not_time", value=python_value(t, k))
         for t, k in others.iter_rows()
     ]
     table = pl.concat(
@@ -373,15 +371,15 @@ def _employment(value: Any) -> str:
     said = _text_of(value, "employment_status")
     found = normalize_employment_status(said)
     if found not in EMPLOYMENT_STATUSES:
-        known = ", ".join(EMPLOYMENT_STATUSES)
-        raise Bad(f"employment_status {shown(value)} is not one of {known}")
+        choices = list(EMPLOYMENT_STATUSES)
+        raise Bad("value.not_choice", field="employment_status", value=value, choices=choices)
     return found
 
 
 def _non_negative(value: Any, name: str) -> str:
     number = read_decimal(value, name)
     if number < 0:
-        raise Bad(f"{name} {number} is negative")
+        raise Bad("value.negative", field=name, value=number)
     return str(number)
 
 
@@ -389,12 +387,12 @@ def _status(value: Any) -> str:
     said = _text_of(value, "status")
     status = norm(said) if said else "worked"
     if " " in status:
-        raise Bad(f"status {shown(said)} is not one word (worked, sick, ...)")
+        raise Bad("value.not_one_word", field="status", value=said)
     return status
 
 
 def _hours_long(elapsed: int) -> str:
-    return f"shift is {elapsed / 3600:g} hours long; at most 24 are allowed"
+    return coded("row.too_long", hours=f"{elapsed / 3600:g}", seconds=elapsed)
 
 
 def _employee_shown(value: Any) -> str | None:
@@ -442,7 +440,7 @@ class _Reader:
         return self.keep(out, values)
 
     def required(self, name: str, when: pl.Expr) -> None:
-        said = pl.lit(f"{name} is required and missing")
+        said = pl.lit(coded("value.missing", field=name))
         self.checks.append((name, pl.when(when & self.missing(name)).then(said)))
 
 
@@ -476,7 +474,8 @@ def read_rows(
         r.keep(f"{name}*", instants)
         r.checks.append((name, r.keep(f"{name}!", messages)))
     elapsed = c("end*") - c("start*")
-    r.checks.append(("end", pl.when(elapsed <= 0).then(pl.lit("end must be after start"))))
+    after = pl.lit(coded("row.end_not_after_start"))
+    r.checks.append(("end", pl.when(elapsed <= 0).then(after)))
     spans = r.series["end*"] - r.series["start*"]
     long = {int(e): _hours_long(int(e)) for e in spans.filter(spans > MAX_SHIFT_SECONDS).unique()}
     if long:
@@ -489,7 +488,7 @@ def read_rows(
         r.checks.append(("end", pl.when(elapsed > MAX_SHIFT_SECONDS).then(said)))
     minutes = r.distinct("unpaid_break_minutes", read_break, pl.Int64, "break*").fill_null(0)
     written = r.keep("break#", _distinct(frame, "unpaid_break_minutes", _break_text, pl.String)[0])
-    not_shorter = pl.format("unpaid break of {} minutes is not shorter than the shift", written)
+    not_shorter = coded_expr("row.break_too_long", minutes=written)
     r.checks.append(("unpaid_break_minutes", pl.when(minutes * 60 >= elapsed).then(not_shorter)))
     worked = status == "worked"
     counts = status.is_in(list(fte_statuses))
@@ -544,7 +543,7 @@ def _split(r: _Reader) -> Rows:
     errors = refused.select(
         "line",
         pl.col("!field").alias("field"),
-        pl.col("!message").alias("message"),
+        pl.col("!message").alias("problem"),
         ids.alias("employee_id"),
     )
     typed = [
@@ -576,7 +575,7 @@ def _split(r: _Reader) -> Rows:
         )
         .with_columns(pl.col("status").fill_null("worked"))
     )
-    return Rows(rows=rows, errors=errors.cast(ERROR_SCHEMA))  # type: ignore[arg-type]
+    return Rows(rows=rows, errors=errors.cast(PACKED_SCHEMA))  # type: ignore[arg-type]
 
 
 def _note(table: pl.DataFrame) -> pl.Expr:
@@ -584,13 +583,10 @@ def _note(table: pl.DataFrame) -> pl.Expr:
     return pl.col(NOTE) if NOTE in table.columns else pl.lit(None, dtype=pl.String).alias(NOTE)
 
 
-def as_written(errors: pl.DataFrame, written: Mapping[str, str]) -> pl.DataFrame:
-    """Errors of a column that the file names otherwise (through a profile) say its name."""
-    if not written or errors.is_empty():
-        return errors
-    names = pl.col("field").replace_strict(dict(written), default=None, return_dtype=pl.String)
-    said = pl.concat_str(pl.col("message"), pl.lit(" (column '"), names, pl.lit("')"))
-    named = pl.col("message").str.contains("(column '", literal=True)
-    return errors.with_columns(
-        message=pl.when(names.is_not_null() & ~named).then(said).otherwise("message")
-    )
+def errors_of(errors: pl.DataFrame, written: Mapping[str, str]) -> pl.DataFrame:
+    """Packed errors (:data:`PACKED_SCHEMA`) with their code, sentence and values
+    (:data:`ERROR_SCHEMA`); a field that the file names otherwise (through a profile)
+    says the file's name of it."""
+    if errors.is_empty():
+        return pl.DataFrame(schema=ERROR_SCHEMA)
+    return unpacked(errors, written)

@@ -129,6 +129,8 @@ class Record:
 
     ``problem`` is set, as ``(field, message)``, when the row could not even be split
     into values (a CSV row with too few values, a line of JSON Lines that is not an object).
+    A reader's records hold the message packed with its code (see
+    :mod:`incentives._problems`); a batch's :attr:`ShiftBatch.records` give the message.
     """
 
     line: int
@@ -206,7 +208,9 @@ class ShiftBatch:
                 for name in names
                 if row[name] is not None
             }
-            problem = None if row["problem"] is None else (row["problem_field"], row["problem"])
+            problem = None
+            if row["problem"] is not None:
+                problem = (row["problem_field"], json.loads(row["problem"])["message"])
             out.append(Record(row["line"], values, problem))
         return tuple(out)
 

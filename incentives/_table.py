@@ -8,6 +8,7 @@ outcome columns of each agreement, the totals, the flat frame of
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -253,9 +254,18 @@ def adjustments_of(adjusted: list[Any]) -> list[Adjustment]:
 
 def errors_of(decided: Decided) -> list[RowError]:
     """Every row in error as the report's models, in line order."""
+    values_of: dict[str, dict[str, Any]] = {}
     return [
-        trusted(RowError, line=line, field=field, message=message, employee_id=employee)
-        for line, field, message, employee in decided.errors.iter_rows()
+        trusted(
+            RowError,
+            line=line,
+            field=field,
+            code=code,
+            message=message,
+            values=values_of.get(values) or values_of.setdefault(values, json.loads(values)),
+            employee_id=employee,
+        )
+        for line, field, code, message, values, employee in decided.errors.iter_rows()
     ]
 
 

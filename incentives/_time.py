@@ -38,6 +38,7 @@ import polars as pl
 import tzdata  # type: ignore[import-untyped]
 
 from ._errors import RepeatedTimeError, SkippedTimeError, TimeError
+from ._problems import Problem, problem
 
 Ambiguous = Literal["raise", "earlier", "later"]
 AMBIGUOUS_CHOICES: tuple[Ambiguous, ...] = ("raise", "earlier", "later")
@@ -64,15 +65,13 @@ def zone(key: str) -> ZoneInfo:
     Raises :class:`TimeError` for a key that is not an IANA zone.
     """
     if not isinstance(key, str) or not _ZONE_KEY.match(key):
-        raise TimeError(f"{key!r} is not an IANA time zone (for example 'America/Los_Angeles')")
+        raise TimeError("argument.zone", value=key)
     try:
         resource = importlib.resources.files("tzdata.zoneinfo").joinpath(*key.split("/"))
         with resource.open("rb") as handle:
             return _Zone.from_file(handle, key=key)
     except (OSError, ValueError) as exc:
-        raise TimeError(
-            f"{key!r} is not an IANA time zone (for example 'America/Los_Angeles')"
-        ) from exc
+        raise TimeError("argument.zone", value=key) from exc
 
 
 def local_seconds(local: datetime) -> int:
@@ -148,17 +147,21 @@ def resolve(local: datetime, tz: ZoneInfo, ambiguous: Ambiguous = "raise") -> in
         off_lo, off_hi = local_seconds(local) - lo, local_seconds(local) - hi
         text = wall_text(local)
         raise RepeatedTimeError(
-            f"{text} occurs twice in {tz.key} (at {_fmt_offset(off_lo)} and at "
-            f"{_fmt_offset(off_hi)}): write it with its UTC offset "
-            f"({text}{_fmt_offset(off_lo)} or {text}{_fmt_offset(off_hi)}), "
-            f"or choose ambiguous 'earlier' or 'later'"
+            "time.repeated",
+            time=text,
+            zone=tz.key,
+            earlier=_fmt_offset(off_lo),
+            later=_fmt_offset(off_hi),
         )
     transition = _gap_instant(lo, hi, tz)
     gap_start = _EPOCH + timedelta(seconds=transition + offset_at(transition - 1, tz))
     gap_end = _EPOCH + timedelta(seconds=transition + offset_at(transition, tz))
     raise SkippedTimeError(
-        f"{wall_text(local)} does not exist in {tz.key}: clocks jump from "
-        f"{gap_start:%H:%M} to {gap_end:%H:%M}"
+        "time.skipped",
+        time=wall_text(local),
+        zone=tz.key,
+        gap_start=f"{gap_start:%H:%M}",
+        gap_end=f"{gap_end:%H:%M}",
     )
 
 
@@ -174,7 +177,7 @@ def resolve_boundary(local: datetime, tz: ZoneInfo) -> int:
     return lo
 
 
-def check_wall_time(local: datetime, tz: ZoneInfo) -> str | None:
+def check_wall_time(local: datetime, tz: ZoneInfo) -> Problem | None:
     """Why ``local`` cannot be a fixed bound in ``tz`` (skipped or repeated), else None.
 
     An agreement's bounds are local times without an offset, so a repeated one cannot be
@@ -183,15 +186,17 @@ def check_wall_time(local: datetime, tz: ZoneInfo) -> str | None:
     kind, lo, hi = _classify(local, tz)
     if kind == "repeated":
         off_lo, off_hi = local_seconds(local) - lo, local_seconds(local) - hi
-        return (
-            f"{wall_text(local)} occurs twice in {tz.key} (at {_fmt_offset(off_lo)} and at "
-            f"{_fmt_offset(off_hi)}); a bound must happen once: use a time outside the hour "
-            f"the clocks repeat"
+        return problem(
+            "agreement.window.repeated",
+            time=wall_text(local),
+            zone=tz.key,
+            earlier=_fmt_offset(off_lo),
+            later=_fmt_offset(off_hi),
         )
     try:
         resolve(local, tz, "raise")
     except TimeError as exc:
-        return str(exc)
+        return exc.problem
     return None
 
 
@@ -207,12 +212,9 @@ def parse_iso(text: str) -> datetime:
     except ValueError:
         value = None
     if value is None or len(stripped) <= 10:
-        raise TimeError(
-            f"{text!r} is not an ISO 8601 date and time (for example 2020-12-27T07:00 "
-            f"or 2020-12-27T07:00-08:00)"
-        )
+        raise TimeError("time.not_iso", value=text)
     if value.microsecond:
-        raise TimeError(f"{text!r} has fractions of a second; give whole seconds")
+        raise TimeError("time.fraction", value=text)
     return value
 
 
@@ -223,7 +225,7 @@ def instant(value: datetime, tz: ZoneInfo | None, ambiguous: Ambiguous = "raise"
     spring-forward gap) raises :class:`SkippedTimeError`.
     """
     if value.microsecond:
-        raise TimeError(f"{value.isoformat()} has fractions of a second; give whole seconds")
+        raise TimeError("time.fraction", value=value.isoformat())
     # A plain naive datetime of the wall time: pendulum's subclass does arithmetic its own way.
     wall = datetime(  # noqa: DTZ001
         value.year, value.month, value.day, value.hour, value.minute, value.second
@@ -231,18 +233,13 @@ def instant(value: datetime, tz: ZoneInfo | None, ambiguous: Ambiguous = "raise"
     offset = value.utcoffset()
     if offset is None:
         if tz is None:
-            raise TimeError(
-                f"{wall_text(wall)} has no UTC offset and the agreements are in different "
-                f"time zones: give a time zone (--timezone / timezone=) or write the offset"
-            )
+            raise TimeError("time.no_zone", time=wall_text(wall))
         return resolve(wall, tz, ambiguous)
     moment = local_seconds(wall) - offset // _SECOND
     if value.tzinfo is not None and not isinstance(value.tzinfo, type(UTC)):
         back = datetime.fromtimestamp(moment, value.tzinfo).replace(tzinfo=None)
         if back != wall:
-            raise SkippedTimeError(
-                f"{wall_text(wall)} does not exist in {value.tzinfo}: its clocks skip that time"
-            )
+            raise SkippedTimeError("time.not_in_zone", time=wall_text(wall), zone=str(value.tzinfo))
     return moment
 
 

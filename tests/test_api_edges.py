@@ -193,7 +193,7 @@ class TestShiftObjects:
                 (
                     2,
                     "end",
-                    "2020-12-29T19:00:00.500000 has fractions of a second; give whole seconds",
+                    "'2020-12-29T19:00:00.500000' has fractions of a second; give whole seconds",
                 )
             ],
         )

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from incentives._cases import CaseFileError, load_cases, run_case
+from incentives import CaseFileError
+from incentives._cases import load_cases, run_case
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*/tests.toml"))

@@ -100,6 +100,9 @@ def test_every_exported_exception_derives_from_incentives_error() -> None:
         "SkippedTimeError",
         "RepeatedTimeError",
         "ProfileError",
+        "ArgumentError",
+        "CaseFileError",
+        "UnknownKindError",
     }
     assert all(issubclass(e, incentives.IncentivesError) for e in exceptions)
 

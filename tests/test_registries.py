@@ -14,9 +14,10 @@ import pydantic
 import pytest
 from strategies import esi_agreement
 
+from incentives import UnknownKindError
 from incentives._agreement import PAYOUT_KINDS, PayoutComponent, WindowRule
 from incentives._terms import Compiled
-from incentives.rules import UnknownKindError, payout, window
+from incentives.rules import payout, window
 
 
 def test_the_model_s_window_rules_are_the_registry_s() -> None:

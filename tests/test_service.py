@@ -335,6 +335,41 @@ def test_an_unknown_key_of_a_request_is_named(server: Server) -> None:
     status, answer = server.post("/check", _rcp(as_off="2021-01-01"))
     assert (status, answer["error"]["code"]) == (422, "request.invalid")
     assert answer["error"]["problems"] == ["as_off: unknown key (is it misspelt?)"]
+    assert answer["error"]["details"] == [
+        {
+            "code": "request.key.unknown",
+            "message": "as_off: unknown key (is it misspelt?)",
+            "values": {"key": "as_off"},
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "codes"),
+    [
+        (
+            {"agreements": ['id = "x"']},
+            [
+                ("agreement.key.missing", k)
+                for k in ("title", "timezone", "windows", "eligibility", "payout")
+            ],
+        ),
+        (
+            {"shifts": "employee_id,start\nR1,2020-12-27T07:00\n"},
+            [("file.missing_columns", None)],
+        ),
+        ({"timezone": "Mars/Olympus"}, [("argument.timezone", None)]),
+        ({"profile": "no-such-system"}, []),
+    ],
+)
+def test_each_problem_of_a_refusal_has_its_code_and_values(
+    server: Server, change: dict[str, Any], codes: list[tuple[str, str | None]]
+) -> None:
+    status, answer = server.post("/check", _rcp(**change))
+    assert status == 422
+    details = answer["error"]["details"]
+    assert [(d["code"], d["values"].get("key")) for d in details] == codes
+    assert [d["message"] for d in details] == (answer["error"]["problems"] if codes else [])
 
 
 @pytest.mark.parametrize(

@@ -217,13 +217,18 @@ class TestCheckWallTime:
 
     def test_repeated_time(self) -> None:
         # An agreement's bound has no offset to add, so the advice differs from a shift's.
-        assert _time.check_wall_time(REPEATED, LA) == (
+        found = _time.check_wall_time(REPEATED, LA)
+        assert found is not None
+        assert (found.code, found.message) == (
+            "agreement.window.repeated",
             "2020-11-01T01:30 occurs twice in America/Los_Angeles (at -07:00 and at -08:00); "
-            "a bound must happen once: use a time outside the hour the clocks repeat"
+            "a bound must happen once: use a time outside the hour the clocks repeat",
         )
 
     def test_skipped_time(self) -> None:
-        assert _time.check_wall_time(SKIPPED, LA) == SKIPPED_MESSAGE
+        found = _time.check_wall_time(SKIPPED, LA)
+        assert found is not None
+        assert (found.code, found.message) == ("time.skipped", SKIPPED_MESSAGE)
 
 
 class TestInstantNaive:

@@ -60,11 +60,12 @@ def read_shifts(
         try:
             data = _read_path(path)
         except FileNotFoundError:
-            raise ShiftFileError(f"{path}: no such file") from None
+            raise ShiftFileError("file.missing", source=str(path)) from None
         except IsADirectoryError:
-            raise ShiftFileError(f"{path}: is a directory, not a shifts file") from None
+            raise ShiftFileError("file.directory", source=str(path)) from None
         except OSError as exc:
-            raise ShiftFileError(f"{path}: cannot be read ({exc.strerror})") from None
+            reason = exc.strerror
+            raise ShiftFileError("file.unreadable", source=str(path), reason=reason) from None
         return read_data(
             data, fmt, str(path), encoding=encoding, delimiter=delimiter, profile=chosen
         )
@@ -94,16 +95,17 @@ def _read_path(path: Path) -> bytes:
 
 def _bytes_of(stream: TextIO | None, name: str) -> bytes:
     if stream is None:
-        raise ShiftFileError(f"{name}: standard input is closed")
+        raise ShiftFileError("file.stdin_closed", source=name)
     try:
         if _has_bytes(stream):
             data: bytes = stream.buffer.read()
             return data
         return stream.read().encode("utf-8", "surrogatepass")
     except UnicodeDecodeError as exc:
-        raise ShiftFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+        raise ShiftFileError("file.not_text", source=name, reason=exc.reason) from None
     except OSError as exc:
-        raise ShiftFileError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        reason = exc.strerror or str(exc)
+        raise ShiftFileError("file.unreadable", source=name, reason=reason) from None
 
 
 def _has_bytes(stream: TextIO) -> bool:
@@ -137,10 +139,7 @@ def _format_of(path: Path) -> InputFormat:
         return "csv"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    raise ShiftFileError(
-        f"{path}: unknown shifts file type {suffix or '(no suffix)'!r}: "
-        f"use .csv, .tsv, .txt, .jsonl, .ndjson, .xlsx, .xls or .ods, or give the format"
-    )
+    raise ShiftFileError("file.unknown_type", source=str(path), suffix=suffix or "(no suffix)")
 
 
 from io import StringIO as _StringIO  # noqa: E402

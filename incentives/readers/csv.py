@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from .._errors import ShiftFileError
+from .._problems import coded, coded_expr
 from .._profile import DATE, TARGETS, Profile
 from .._shifts import ALWAYS_REQUIRED, COLUMNS, Record, ShiftBatch, frame_of_records
 from .._text import WHITESPACE, blank_column
@@ -75,14 +76,16 @@ def header_columns(cells: list[str], name: str, header: Header | None = None) ->
     seen: set[str] = set()
     for column in columns:
         if column in seen and column in header.keep:
-            raise ShiftFileError(f"{name}: line 1: column {column!r} appears twice")
+            raise ShiftFileError("file.column_twice", source=name, column_name=column)
         seen.add(column)
     missing = [c for c in ALWAYS_REQUIRED if c not in seen | header.provided]
     if missing:
-        written = ", ".join(cell.strip() for cell in cells)
         raise ShiftFileError(
-            f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (the header has: {written})"
+            "file.missing_columns",
+            source=name,
+            noun="columns" if len(missing) > 1 else "column",
+            columns=missing,
+            header=[cell.strip() for cell in cells],
         )
     return columns
 
@@ -101,7 +104,7 @@ def read_csv(
     text = decoded(data, name, encoding)
     data = utf8_bytes(data, text, encoding)
     if delimiter is not None and delimiter not in DELIMITERS:
-        raise ShiftFileError(f"{name}: the delimiter must be a comma, a tab or a semicolon")
+        raise ShiftFileError("file.delimiter", source=name, delimiter=delimiter)
     header = Header(profile)
     delimiter = delimiter or detected(text, header)
     separator = next((s for s in _SEPARATORS if s not in data), None)
@@ -134,10 +137,16 @@ def decoded(data: bytes, name: str, encoding: str) -> str:
         hint = ": if a Windows program saved it, try --encoding cp1252" if utf8 else ""
         said = "UTF-8" if utf8 else encoding
         raise ShiftFileError(
-            f"{name}: line {line}, byte {column}: not {said} text (byte 0x{byte}){hint}"
+            "file.encoding",
+            source=name,
+            line=line,
+            byte=column,
+            encoding=said,
+            value=byte,
+            hint=hint,
         ) from None
     except LookupError:
-        raise ShiftFileError(f"{name}: unknown encoding {encoding!r}") from None
+        raise ShiftFileError("file.unknown_encoding", source=name, encoding=encoding) from None
 
 
 def utf8_bytes(data: bytes, text: str, encoding: str) -> bytes:
@@ -183,7 +192,7 @@ def _read_columns(
     """The batch, split by polars; None when ``csv.reader`` must read the file."""
     lines = _lines(data, separator)
     if lines.len() == 0:
-        raise ShiftFileError(f"{name}: empty file: a header row is needed")
+        raise ShiftFileError("file.empty", source=name)
     if (lines.str.len_chars().max() or 0) > _FIELD_LIMIT:  # type: ignore[operator]
         return None
     frame = pl.DataFrame({"text": lines}).with_columns(
@@ -290,7 +299,7 @@ def _batch_frame(
     the known columns (empty cells stay empty: the engine reads them as missing)."""
     width = len(columns)
     wanted = [(i, c) for i, c in enumerate(columns) if c in keep]
-    said = pl.format("row has {} values, the header has {} columns", pl.col("fields"), width)
+    said = coded_expr("row.width", count=pl.col("fields"), columns=pl.lit(width))
     absent: pl.Expr = pl.lit(None, dtype=pl.String)
     for i, column in reversed(wanted):
         absent = pl.when(pl.col("fields") <= i).then(pl.lit(column)).otherwise(absent)
@@ -311,7 +320,7 @@ def _read_records(text: str, name: str, delimiter: str, header: Header) -> Shift
         while cells is not None and not any(cell.strip() for cell in cells):
             cells = next(reader, None)
         if cells is None:
-            raise ShiftFileError(f"{name}: empty file: a header row is needed")
+            raise ShiftFileError("file.empty", source=name)
         columns = header_columns(cells, name, header)
         wanted = tuple((i, c) for i, c in enumerate(columns) if c in header.keep)
         records: list[Record] = []
@@ -323,7 +332,10 @@ def _read_records(text: str, name: str, delimiter: str, header: Header) -> Shift
             if record is not None:
                 records.append(record)
     except csv.Error as exc:
-        raise ShiftFileError(f"{name}: line {reader.line_num}: malformed CSV ({exc})") from None
+        line = reader.line_num
+        raise ShiftFileError(
+            "file.malformed_csv", source=name, line=line, reason=str(exc)
+        ) from None
     frame = frame_of_records(records, (c for _, c in wanted))
     return ShiftBatch(name, "csv", frame, frozenset(columns), "paid" in columns)
 
@@ -338,7 +350,7 @@ def _record(
     problem: tuple[str | None, str] | None = None
     if len(cells) < width:
         absent = next((c for i, c in wanted if i >= len(cells)), None)
-        problem = (absent, f"row has {len(cells)} values, the header has {width} columns")
+        problem = (absent, coded("row.width", count=len(cells), columns=width))
     elif len(cells) > width:
-        problem = (None, f"row has {len(cells)} values, the header has {width} columns")
+        problem = (None, coded("row.width", count=len(cells), columns=width))
     return Record(line, values, problem)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from .. import _time
 from .._errors import IncentivesError
 from .._profile import Profile, bundled, load_profile
-from .._rows import as_written, read_rows
+from .._rows import errors_of, read_rows
 from .._shifts import COLUMNS, ShiftBatch
 from . import WORKBOOKS, read_shifts
 from .csv import PLAIN, Header, decoded, detected
@@ -59,7 +59,7 @@ def inspect_file(
         batch = options.read(path, chosen)
     except IncentivesError as exc:
         found.problems.append(str(exc))
-        found.suggestions.extend(_suggestions(path, str(exc), chosen, options))
+        found.suggestions.extend(_suggestions(path, exc, chosen, options))
         return found
     found.columns = _mapping(path, chosen, options)
     tz = _time.zone(timezone) if timezone else None
@@ -126,17 +126,17 @@ def _first_rows(found: Inspection, batch: ShiftBatch, tz: ZoneInfo | None, first
             if key in batch.columns and value is not None:
                 shown[key] = str(value).lower() if isinstance(value, bool) else str(value)
         found.rows.append(shown)
-    for error in as_written(read.errors.head(first), batch.written).iter_rows(named=True):
+    for error in errors_of(read.errors.head(first), batch.written).iter_rows(named=True):
         where = f" ({error['field']})" if error["field"] else ""
         found.problems.append(f"line {error['line']}{where}: {error['message']}")
 
 
 def _suggestions(
-    path: str | Path, problem: str, chosen: Profile | None, options: _Options
+    path: str | Path, problem: IncentivesError, chosen: Profile | None, options: _Options
 ) -> list[str]:
-    if "not UTF-8 text" in problem:
+    if problem.code in ("file.encoding", "file.not_text"):
         return ["give the file's encoding: --encoding cp1252 for a file a Windows program saved"]
-    if "missing required column" not in problem:
+    if problem.code != "file.missing_columns":
         return []
     fits = []
     for name, profile in bundled().items():
@@ -149,7 +149,7 @@ def _suggestions(
         fits.append(f"the bundled profile {name!r} reads this file: --profile {name}")
     if fits:
         return fits
-    maps = _likely_maps(problem, _header_cells(path, options))
+    maps = _likely_maps(problem.values["columns"], _header_cells(path, options))
     needed = ", ".join(c for c in COLUMNS[:4])
     return [
         *(f"read column {cell!r} as {column}: --map {shlex.quote(f'{cell}={column}')}"
@@ -159,9 +159,8 @@ def _suggestions(
     ]  # fmt: skip
 
 
-def _likely_maps(problem: str, cells: list[str]) -> list[tuple[str, str]]:
-    """For each missing column the problem names, the header cell most like it."""
-    missing = [c for c in COLUMNS[:4] if f" {c}" in problem.split("(the header has")[0]]
+def _likely_maps(missing: list[str], cells: list[str]) -> list[tuple[str, str]]:
+    """For each missing column, the header cell most like it."""
     squeezed = {re.sub(r"[^a-z0-9]", "", cell.lower()): cell for cell in cells}
     found = []
     for column in missing:

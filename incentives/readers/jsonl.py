@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from .._problems import coded
 from .._profile import Profile
 from .._shifts import COLUMNS, TEXT, Record, ShiftBatch, frame_of_records, kind_column
 from .._text import blank_column
@@ -160,13 +161,16 @@ def _records(lines: Iterable[tuple[int, str]], header: Header = PLAIN) -> _Read:
         try:
             value = loads(text)
         except json.JSONDecodeError as exc:
-            read.records.append(Record(number, {}, (None, f"not valid JSON ({exc.msg})")))
+            problem = (None, coded("json.invalid", reason=exc.msg))
+            read.records.append(Record(number, {}, problem))
             continue
         except RecursionError:
-            read.records.append(Record(number, {}, (None, "not valid JSON (nested too deeply)")))
+            problem = (None, coded("json.invalid", reason="nested too deeply"))
+            read.records.append(Record(number, {}, problem))
             continue
         except ValueError:  # an integer of more digits than Python converts
-            problem = (None, f"not valid JSON (a number of more than {_DIGITS} digits)")
+            reason = f"a number of more than {_DIGITS} digits"
+            problem = (None, coded("json.invalid", reason=reason))
             read.records.append(Record(number, {}, problem))
             continue
         _add(read, number, value, header)
@@ -175,7 +179,7 @@ def _records(lines: Iterable[tuple[int, str]], header: Header = PLAIN) -> _Read:
 
 def _add(read: _Read, number: int, value: Any, header: Header) -> None:
     if not isinstance(value, _Object):
-        read.records.append(Record(number, {}, (None, "not a JSON object")))
+        read.records.append(Record(number, {}, (None, coded("json.not_object"))))
     else:
         read.records.append(_record(number, value, read.keys, header))
 
@@ -220,13 +224,14 @@ def _object(pairs: list[tuple[str, Any]]) -> _Object:
 def _record(number: int, value: _Object, keys: set[str], header: Header) -> Record:
     """The record of one object: its known keys trimmed and in lower case, each once."""
     if value.twice is not None:
-        return Record(number, {}, (value.twice, f"the key {value.twice!r} is given twice"))
+        said = coded("json.key_twice", key_name=value.twice)
+        return Record(number, {}, (value.twice, said))
     values = {header.renamed(k): v for k, v in value.items()}
     keys.update(values)
     kept = {k: v for k, v in values.items() if k in header.keep}
     bad = next((k for k, v in kept.items() if _unencodable(v)), None)
     if bad is not None:
-        return Record(number, {}, (bad, "the text holds half of a surrogate pair (not Unicode)"))
+        return Record(number, {}, (bad, coded("json.surrogate")))
     return Record(number, kept)
 
 

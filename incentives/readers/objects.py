@@ -10,6 +10,7 @@ import polars as pl
 
 from .. import _time
 from .._errors import ShiftFileError, TimeError
+from .._problems import coded, packed
 from .._rows import EARLIEST, LATEST
 from .._shifts import (
     COLUMNS,
@@ -33,19 +34,19 @@ def _time_value(value: datetime) -> Any:
     """
     if value.tzinfo is None or value.utcoffset() is None:
         if value.microsecond:
-            return _Problem(f"{value.isoformat()} has fractions of a second; give whole seconds")
+            return _Problem(coded("time.fraction", value=value.isoformat()))
         return value.isoformat()
     try:
         moment = _time.instant(value, None)
     except TimeError as exc:
-        return _Problem(str(exc))
+        return _Problem(packed(exc.problem))
     if not EARLIEST <= moment < LATEST:
-        return _Problem(f"{value.isoformat()} is outside the years 1900 to 2199")
+        return _Problem(coded("time.out_of_range", value=value.isoformat()))
     return datetime.fromtimestamp(moment, _time.zone("UTC")).isoformat()
 
 
 class _Problem(str):
-    """A value the reader found unusable: the text is the reason."""
+    """A value the reader found unusable: the text is its problem, packed."""
 
 
 def frame_of_shifts(shifts: Iterable[Shift]) -> pl.DataFrame:
@@ -104,7 +105,8 @@ def _polars(data: Any) -> pl.DataFrame:
         frame: pl.DataFrame = pl.from_pandas(data)
         return frame
     except (ImportError, TypeError, ValueError) as exc:
-        raise ShiftFileError(f"cannot read a {type(data).__name__} as shifts ({exc})") from None
+        kind = type(data).__name__
+        raise ShiftFileError("file.frame", type=kind, reason=str(exc)) from None
 
 
 def _column(series: pl.Series, name: str) -> tuple[pl.Series, pl.Series | None]:

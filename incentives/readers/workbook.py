@@ -60,9 +60,10 @@ def sheet_frame(path: Path, name: str, sheet: str | int | None = None) -> pl.Dat
             drop_empty_rows=False,
         )
     except ModuleNotFoundError:
-        raise ShiftFileError(f"{name}: reading workbooks needs the xlsx extra") from None
+        raise ShiftFileError("file.workbook_extra", source=name) from None
     except Exception as exc:  # the engine's errors have no common public class
-        raise ShiftFileError(f"{name}: cannot read the workbook ({_first_line(exc)})") from None
+        reason = _first_line(exc)
+        raise ShiftFileError("file.workbook", source=name, reason=reason) from None
 
 
 def _first_line(exc: Exception) -> str:

@@ -78,10 +78,6 @@ class ReasonColumns:
     values: dict[str, Value] = field(default_factory=dict)
 
 
-class UnknownKindError(ValueError):
-    """A rule kind that no registry holds."""
-
-
 @dataclass(frozen=True)
 class Env:
     """What rules need besides the terms: the zone's offsets over the file's span."""

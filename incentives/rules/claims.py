@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from .. import _time
+from .._problems import coded
 
-ERRORS = {"line": pl.Int64, "field": pl.String, "message": pl.String, "employee_id": pl.String}
+ERRORS = {"line": pl.Int64, "field": pl.String, "problem": pl.String, "employee_id": pl.String}
 
 
 def order(rows: pl.DataFrame) -> pl.DataFrame:
@@ -48,11 +49,16 @@ def decide(rows: pl.DataFrame, tz: ZoneInfo) -> tuple[pl.DataFrame, pl.DataFrame
             last = None
         if last is not None and start < last[3]:
             rejected.append(line)
-            shown = f"{_time.describe(last[2], tz)} to {_time.describe(last[3], tz)}"
             errors["line"].append(line)
             errors["field"].append("start")
-            errors["message"].append(
-                f"overlaps line {last[1]} of employee {employee} ({shown}): a likely double claim"
+            errors["problem"].append(
+                coded(
+                    "row.overlap",
+                    other_line=last[1],
+                    employee_id=employee,
+                    other_start=_time.describe(last[2], tz),
+                    other_end=_time.describe(last[3], tz),
+                )
             )
             errors["employee_id"].append(employee)
             continue

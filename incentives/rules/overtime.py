@@ -38,10 +38,11 @@ import polars as pl
 from .. import _time
 from .._agreement import Overtime
 from .._columns import lookup
-from .._errors import AgreementError
+from .._errors import AgreementError, UnknownKindError
 from .._money import half_up, hours_text, hundredths_text, scaled
+from .._problems import problem
 from .._terms import Compiled
-from . import Env, UnknownKindError, Value, constant
+from . import Env, Value, constant
 
 I128 = pl.Int128
 HOUR = 3600
@@ -137,7 +138,7 @@ def method_of(rule: Overtime) -> Method:
     try:
         return METHODS[rule.method]
     except KeyError:
-        raise UnknownKindError(f"unknown overtime method {rule.method!r}") from None
+        raise UnknownKindError("kind.overtime", kind=rule.method) from None
 
 
 def applying(compiled: Sequence[Compiled]) -> int | None:
@@ -153,12 +154,9 @@ def applying(compiled: Sequence[Compiled]) -> int | None:
     first = naming[0]
     differ = [compiled[i].id for i in naming[1:] if rule(i) != rule(first)]
     if differ:
+        first_id = compiled[first].id
         raise AgreementError(
-            [
-                f"agreement {i!r} names an overtime rule (with its time zone, workweek and "
-                f"pay period) other than {compiled[first].id!r}'s; overtime is owed once"
-                for i in differ
-            ]
+            [problem("agreement.overtime.twice", id=i, first=first_id) for i in differ]
         )
     return first
 

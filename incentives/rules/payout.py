@@ -22,9 +22,10 @@ from functools import partial
 import polars as pl
 
 from .._columns import lookup, map_distinct
+from .._errors import UnknownKindError
 from .._money import cents, half_up, hundredths_text, number_text, places, scaled
 from .._terms import Compiled, Component
-from . import ORDER, Env, ReasonColumns, UnknownKindError, Value, constant, hours
+from . import ORDER, Env, ReasonColumns, Value, constant, hours
 from .filters import normed_in
 
 I128 = pl.Int128
@@ -184,7 +185,7 @@ CODES = (
 def kind_of(c: Compiled, comp: Component) -> PayoutKind:
     found = KINDS.get(comp.kind)
     if found is None:
-        raise UnknownKindError(f"{c.id}: payout[{comp.index}] {comp.kind!r} is not a payout kind")
+        raise UnknownKindError("kind.payout", id=c.id, index=comp.index, kind=comp.kind)
     return found
 
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import _time
+from .._errors import UnknownKindError
 from .._money import hours_text
 from .._terms import Compiled
-from . import Env, ReasonColumns, UnknownKindError, Value, constant
+from . import Env, ReasonColumns, Value, constant
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ def kind(c: Compiled) -> WindowKind:
     name = c.terms.eligibility.window_rule
     found = KINDS.get(name)
     if found is None:
-        raise UnknownKindError(f"{c.id}: eligibility.window_rule {name!r} is not a window rule")
+        raise UnknownKindError("kind.window_rule", id=c.id, kind=name)
     return found
 
 

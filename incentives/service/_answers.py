@@ -2,15 +2,23 @@
 
 Every refusal has the same body, whatever refused it (the service, the router, a limit)::
 
-    {"error": {"code": "agreement.invalid", "message": "...", "problems": ["..."]}}
+    {"error": {"code": "agreement.invalid", "message": "...", "problems": ["..."],
+               "details": [{"code": "agreement.window.order", "message": "...",
+                            "values": {"key": "windows[0]", ...}}]}}
+
+``code`` is the refusal's (the list is :data:`CODES`); each of ``details`` is one problem
+with the library's own code and values (the errors reference lists them).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from starlette.responses import Response
+
+from .._problems import Problem
 
 CODES = {
     "request.json": "the body is not JSON (or not a JSON object)",
@@ -47,6 +55,16 @@ Code = Literal[
 ]
 
 
+class ProblemDetail(BaseModel):
+    """One problem, as the library names it."""
+
+    code: str
+    """The problem's stable code, like ``agreement.window.order`` or ``file.empty``."""
+    message: str
+    values: dict[str, Any]
+    """What the message is rendered from (``key``: an agreement's key path)."""
+
+
 class ErrorDetail(BaseModel):
     """Why a request was refused."""
 
@@ -54,6 +72,13 @@ class ErrorDetail(BaseModel):
     message: str
     problems: list[str]
     """Every problem, one a line (an agreement's: ``agreements[0]: payout[0].amount: ...``)."""
+    details: list[ProblemDetail] = []
+    """The same problems with their codes and values, when the library found them."""
+
+
+def details_of(problems: Sequence[Problem]) -> list[ProblemDetail]:
+    """The problems as the answers carry them."""
+    return [ProblemDetail(code=p.code, message=p.message, values=dict(p.values)) for p in problems]
 
 
 class ErrorBody(BaseModel):
@@ -66,17 +91,20 @@ class Refused(Exception):
     """A request the service does not decide: why, as an HTTP status and a code."""
 
     def __init__(
-        self, status: int, code: Code, message: str, problems: list[str] | None = None
+        self, status: int, code: Code, message: str, problems: Sequence[Problem] = ()
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
-        self.problems = problems if problems is not None else [message]
+        self.problems = [p.message for p in problems] or [message]
+        self.details = details_of(problems)
 
     def response(self) -> Response:
         """The JSON answer to the request."""
-        detail = ErrorDetail(code=self.code, message=self.message, problems=self.problems)
+        detail = ErrorDetail(
+            code=self.code, message=self.message, problems=self.problems, details=self.details
+        )
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
         return Response(
             ErrorBody(error=detail).model_dump_json() + "\n",

@@ -24,9 +24,10 @@ from starlette.responses import Response
 
 from .. import __version__
 from .._agreement import Agreement
-from .._engine import ArgumentError, Plan, decide
-from .._errors import AgreementError, IncentivesError, ShiftFileError
+from .._engine import Plan, decide
+from .._errors import AgreementError, ArgumentError, IncentivesError, ShiftFileError
 from .._load import problems_of
+from .._problems import problem
 from .._report import Report
 from .._schemas import WHAT, json_schema
 from .._shifts import ShiftBatch
@@ -35,7 +36,7 @@ from ..readers.jsonl import loads
 from ..writers.csv import write_csv
 from ..writers.explain import explain_text
 from ..writers.json import write_json
-from ._answers import ErrorBody, Refused
+from ._answers import ErrorBody, Refused, details_of
 from ._models import Explained, Health, Validated, Validation
 from ._requests import (
     SHIFTS,
@@ -179,7 +180,7 @@ async def _asked(request: Request, settings: Settings, model: type[_Model]) -> _
         return model.model_validate(data)
     except ValidationError as exc:
         raise Refused(
-            422, "request.invalid", "the request is not valid", problems_of(exc)
+            422, "request.invalid", "the request is not valid", problems_of(exc, "request")
         ) from None
 
 
@@ -223,10 +224,17 @@ def _validation(asked: ValidateRequest) -> Validation:
         try:
             agreement = agreement_of(item, i)
         except AgreementError as exc:
-            answers.append(Validated(source=source, valid=False, problems=exc.problems))
+            answers.append(
+                Validated(
+                    source=source,
+                    valid=False,
+                    problems=exc.problems,
+                    details=details_of(exc.details),
+                )
+            )
             continue
         twice = (
-            [f"id {agreement.id!r} is also the id of {first[agreement.id]}"]
+            [problem("agreement.id_also", id=agreement.id, other=first[agreement.id])]
             if agreement.id in first
             else []
         )
@@ -238,7 +246,8 @@ def _validation(asked: ValidateRequest) -> Validation:
                 id=agreement.id,
                 title=agreement.title,
                 amendments=len(agreement.amendments),
-                problems=twice,
+                problems=[p.message for p in twice],
+                details=details_of(twice),
             )
         )
     return Validation(valid=all(a.valid for a in answers), agreements=answers)
@@ -299,13 +308,13 @@ def _refusing(work: Callable[[], _T]) -> _T:
     try:
         return work()
     except AgreementError as exc:
-        raise Refused(422, "agreement.invalid", str(exc), exc.problems) from None
+        raise Refused(422, "agreement.invalid", str(exc), exc.details) from None
     except ShiftFileError as exc:
-        raise Refused(422, "shifts.invalid", str(exc)) from None
+        raise Refused(422, "shifts.invalid", str(exc), [exc.problem]) from None
     except ArgumentError as exc:
-        raise Refused(422, "options.invalid", str(exc)) from None
+        raise Refused(422, "options.invalid", str(exc), [exc.problem]) from None
     except IncentivesError as exc:
-        raise Refused(422, "shifts.invalid", str(exc)) from None
+        raise Refused(422, "shifts.invalid", str(exc), [exc.problem]) from None
 
 
 # --------------------------------------------------------------------------- OpenAPI

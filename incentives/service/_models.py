@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ._answers import ProblemDetail
+
 
 class Health(BaseModel):
     """``GET /health``: the service is up."""
@@ -26,6 +28,8 @@ class Validated(BaseModel):
     title: str | None = None
     amendments: int = 0
     problems: list[str]
+    details: list[ProblemDetail] = []
+    """The same problems with their codes and values."""
 
 
 class Validation(BaseModel):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._agreement import Agreement
 from .._errors import AgreementError
 from .._load import agreement_from_mapping, agreement_from_text
+from .._problems import Problem
 from .._profile import Profile, bundled
 from .._shifts import ShiftBatch
 from .._time import Ambiguous
@@ -80,12 +81,12 @@ class ExplainRequest(CheckRequest):
 def agreements_of(items: list[dict[str, Any] | str]) -> list[Agreement]:
     """Every agreement of a request; the problems of all that are invalid, refused at once."""
     agreements: list[Agreement] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for i, item in enumerate(items):
         try:
             agreements.append(agreement_of(item, i))
         except AgreementError as exc:
-            problems += [f"{exc.source}: {p}" for p in exc.problems]
+            problems += [_from(exc.source, p) for p in exc.details]
     if problems:
         raise Refused(422, "agreement.invalid", "the agreements are not valid", problems)
     return agreements
@@ -118,3 +119,8 @@ def _profile(name: str | None) -> Profile | None:
         said = f"profile {name!r} is not a bundled profile (bundled: {', '.join(known)})"
         raise Refused(422, "request.profile", said)
     return known[name]
+
+
+def _from(source: str | None, found: Problem) -> Problem:
+    """A problem of the agreement at ``source`` (``agreements[0]``), saying so."""
+    return Problem(found.code, f"{source}: {found.message}", {**found.values, "source": source})

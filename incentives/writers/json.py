@@ -347,19 +347,34 @@ def _row_blocks(decided: Decided, claims: bool) -> Any:
         yield part.select(block.alias("b"))["b"]
 
 
+def _indented(values: pl.Series, indent: int) -> pl.Series:
+    """JSON objects (text) as ``json.dumps`` writes them at ``indent``, each once."""
+    distinct = values.unique()
+    written = [
+        json.dumps(json.loads(v), indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
+        for v in distinct
+    ]
+    return values.replace_strict(distinct, pl.Series(written, dtype=pl.String))
+
+
 def _error_blocks(decided: Decided) -> Any:
     p4, p6 = " " * 4, " " * 6
     errors = decided.errors
     for start in range(0, errors.height, BATCH):
         part = errors.slice(start, BATCH)
+        part = part.with_columns(_indented(part["values"], 6).alias("values"))
         yield part.select(
             pl.concat_str(
                 pl.lit(f'{p4}{{\n{p6}"line": '),
                 pl.col("line").cast(pl.String),
                 pl.lit(f',\n{p6}"field": '),
                 js(pl.col("field")),
+                pl.lit(f',\n{p6}"code": '),
+                js(pl.col("code")),
                 pl.lit(f',\n{p6}"message": '),
                 js(pl.col("message")),
+                pl.lit(f',\n{p6}"values": '),
+                pl.col("values"),
                 pl.lit(f',\n{p6}"employee_id": '),
                 js(pl.col("employee_id")),
                 pl.lit(f"\n{p4}}}"),

@@ -19,9 +19,9 @@ from typing import Any
 
 from incentives import Shift, _time
 from incentives._agreement import Agreement
-from incentives._errors import AgreementError, IncentivesError, ShiftFileError, TimeError
 
 from .calendar import Period
+from .errors import AgreementError, ShiftFileError, TimeError, ValueRefused
 from .report import (
     Adjustment,
     AgreementSummary,
@@ -610,12 +610,8 @@ def _as_of(value: date | str | None) -> date | None:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise _ValueError(f"as_of {value!r} is not a date like 2021-01-29") from None
-    raise _ValueError(f"as_of must be a date, not {type(value).__name__}")
-
-
-class _ValueError(IncentivesError, ValueError):
-    """Bad arguments to evaluate()."""
+            raise ValueRefused(f"as_of {value!r} is not a date like 2021-01-29") from None
+    raise ValueRefused(f"as_of must be a date, not {type(value).__name__}")
 
 
 def evaluate(
@@ -640,7 +636,7 @@ def _evaluate(
 ) -> Report:
     agreements = list(agreements)
     if not agreements:
-        raise _ValueError("evaluate() needs at least one agreement")
+        raise ValueRefused("evaluate() needs at least one agreement")
     for a in agreements:
         if not isinstance(a, Agreement):
             raise TypeError(f"expected Agreement objects, got {type(a).__name__}")
@@ -649,12 +645,12 @@ def _evaluate(
     if twice:
         raise AgreementError([f"agreement id {i!r} is given more than once" for i in twice])
     if ambiguous not in _time.AMBIGUOUS_CHOICES:
-        raise _ValueError(f"ambiguous must be one of raise, earlier, later; not {ambiguous!r}")
+        raise ValueRefused(f"ambiguous must be one of raise, earlier, later; not {ambiguous!r}")
     day = _as_of(as_of)
     try:
         caller_tz = _time.zone(timezone) if timezone is not None else None
     except TimeError as exc:
-        raise _ValueError(f"timezone: {exc}") from None
+        raise ValueRefused(f"timezone: {exc}") from None
     zones = {a.timezone for a in agreements}
     input_tz = caller_tz or (_time.zone(zones.pop()) if len(zones) == 1 else None)
     report_tz = caller_tz or _time.zone(agreements[0].timezone)

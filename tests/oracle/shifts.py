@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from incentives import Shift
-from incentives._errors import ShiftFileError
+
+from .errors import ShiftFileError
 
 COLUMNS: tuple[str, ...] = (
     "employee_id",
