@@ -19,6 +19,7 @@ code, sentence and values, once each.
 
 from __future__ import annotations
 
+import functools
 import json
 import string
 from collections.abc import Mapping
@@ -63,34 +64,45 @@ def shown(value: Any) -> str:
     return f"{text[:40]}... ({len(str(value)):,} characters)"
 
 
-class _Words(string.Formatter):
-    """``{name!r}`` quotes a value as :func:`shown` does; ``{name!l}`` lists a list's
-    items, separated by commas."""
+@functools.cache
+def _compiled(code: str) -> tuple[str, tuple[tuple[str, str, str | None], ...]]:
+    """A template as :meth:`str.format_map` takes it, and the values its fields show:
+    ``(field, value name, conversion)``; ``!r`` quotes a value as :func:`shown` does,
+    ``!l`` lists a list's items, separated by commas."""
+    pieces: list[str] = []
+    fields: list[tuple[str, str, str | None]] = []
+    for literal, name, spec, conversion in string.Formatter().parse(TEMPLATES[code]):
+        pieces.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            field_name = f"{name}__{conversion}" if conversion else name
+            pieces.append(f"{{{field_name}:{spec}}}" if spec else f"{{{field_name}}}")
+            fields.append((field_name, name, conversion))
+    return "".join(pieces), tuple(fields)
 
-    def convert_field(self, value: Any, conversion: str | None) -> Any:
-        if conversion == "r":
-            return shown(value)
-        if conversion == "l":
-            return ", ".join(str(v) for v in value)
-        return super().convert_field(value, conversion)
 
-
-_WORDS = _Words()
+def _converted(value: Any, conversion: str | None) -> Any:
+    if conversion == "r":
+        return shown(value)
+    if conversion == "l":
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 def sentence(code: str, values: Mapping[str, Any]) -> str:
     """The sentence of a problem, with its key before and its column after."""
-    template = TEMPLATES[code]
-    said = _WORDS.vformat(template, (), values)
-    if "key" in values and "{key" not in template:
+    form, fields = _compiled(code)
+    said = form.format_map({f: _converted(values[name], c) for f, name, c in fields})
+    if "key" in values and "{key" not in TEMPLATES[code]:
         said = f"{values['key']}: {said}"
-    if values.get("column") is not None and "{column" not in template:
+    if values.get("column") is not None and "{column" not in TEMPLATES[code]:
         said = f"{said} (column {values['column']!r})"
     return said
 
 
 def _json(value: Any) -> Any:
     """A value as JSON holds it: decimals as their digits, dates in ISO 8601."""
+    if value is None or type(value) in (str, int, bool):
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -99,9 +111,13 @@ def _json(value: Any) -> Any:
         return [_json(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): _json(v) for k, v in value.items()}
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every packed problem (``json.dumps`` with options makes one a call)."""
 
 
 def problem(code: str, /, **values: Any) -> Problem:
@@ -154,12 +170,17 @@ def pydantic_family(kind: str) -> str:
 
 def coded(code: str, /, **values: Any) -> str:
     """A problem packed as text (JSON), to travel in a column of a frame."""
-    return packed(problem(code, **values))
+    if code not in TEMPLATES:
+        raise KeyError(f"{code!r} is not a registered problem code")
+    message = sentence(code, values)
+    return _COMPACT.encode(
+        {"code": code, "message": message, "values": {k: _json(v) for k, v in values.items()}}
+    )
 
 
 def packed(found: Problem) -> str:
     """A problem packed as text (JSON)."""
-    return json.dumps(found.as_dict(), ensure_ascii=False)
+    return _COMPACT.encode(found.as_dict())
 
 
 def coded_expr(code: str, /, **values: pl.Expr) -> pl.Expr:
@@ -196,25 +217,38 @@ ERROR_SCHEMA = {
 
 
 def unpacked(errors: pl.DataFrame, written: Mapping[str, str]) -> pl.DataFrame:
-    """Errors with a packed ``problem`` as their code, sentence and values (JSON text).
-    A field that the file names otherwise (through a profile) gets its ``column``."""
-    pairs = errors.select("problem", "field").unique()
-    table: dict[str, list[Any]] = {"problem": [], "field": [], "code": [], "message": []}
-    table["values"] = []
-    for text, name in pairs.iter_rows():
-        found = json.loads(text)
-        values = found["values"]
-        column = written.get(name) if name is not None else None
-        if column is not None and "column" not in values:
-            values = {**values, "column": column}
-            found["message"] = f"{found['message']} (column {column!r})"
-        table["problem"].append(text)
-        table["field"].append(name)
-        table["code"].append(found["code"])
-        table["message"].append(found["message"])
-        table["values"].append(json.dumps(values, ensure_ascii=False))
-    looked = pl.DataFrame(table, schema=dict.fromkeys(table, pl.String))
+    """Errors with a packed ``problem`` as their code, sentence and values (JSON text),
+    read once per distinct problem, a column at a time. A field that the file names
+    otherwise (through a profile) gets its ``column``, unless the problem names one."""
+    packed = pl.col("problem")
+    message = packed.str.json_path_match("$.message")
+    values = packed.str.json_path_match("$.values")
+    if written:
+        field = pl.col("field")
+        shown = field.replace_strict({f: repr(c) for f, c in written.items()}, default=None)
+        quoted = field.replace_strict(
+            {f: json.dumps(c, ensure_ascii=False) for f, c in written.items()}, default=None
+        )
+        add = shown.is_not_null() & packed.str.json_path_match("$.values.column").is_null()
+        message = pl.when(add).then(pl.concat_str(message, pl.lit(" (column "), shown, pl.lit(")")))
+        message = message.otherwise(packed.str.json_path_match("$.message"))
+        opened = (
+            pl.when(values == "{}")
+            .then(pl.lit("{"))
+            .otherwise(pl.concat_str(values.str.strip_suffix("}"), pl.lit(",")))
+        )
+        added = pl.concat_str(opened, pl.lit('"column":'), quoted, pl.lit("}"))
+        values = pl.when(add).then(added).otherwise(values)
+    distinct = (
+        errors.select("problem", "field")
+        .unique()
+        .with_columns(
+            packed.str.json_path_match("$.code").alias("code"),
+            message.alias("message"),
+            values.alias("values"),
+        )
+    )
     joined = errors.join(
-        looked, on=["problem", "field"], how="left", nulls_equal=True, maintain_order="left"
+        distinct, on=["problem", "field"], how="left", nulls_equal=True, maintain_order="left"
     )
     return joined.select(list(ERROR_SCHEMA)).cast(ERROR_SCHEMA)  # type: ignore[arg-type]

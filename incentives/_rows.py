@@ -25,7 +25,7 @@ from . import _time
 from ._agreement import EMPLOYMENT_STATUSES, normalize_employment_status
 from ._errors import TimeError
 from ._numbers import MAX_DIGITS, MAX_PLACES
-from ._problems import ERROR_SCHEMA, coded, coded_expr, unpacked
+from ._problems import ERROR_SCHEMA, Problem, coded, coded_expr, packed, unpacked
 from ._shifts import COLUMNS, NOTE, PROBLEM, TEXT, kind_column, python_value
 from ._text import WHITESPACE, blank_column, fold, norm
 
@@ -78,6 +78,14 @@ class Bad(Exception):
     def __init__(self, code: str, /, **values: Any) -> None:
         super().__init__(code)
         self.packed = coded(code, **values)
+
+    @classmethod
+    def of(cls, found: Problem) -> Bad:
+        """A problem found already (a time's, by the time kernel)."""
+        bad = cls.__new__(cls)
+        Exception.__init__(bad, found.code)
+        bad.packed = packed(found)
+        return bad
 
 
 def _number(value: Any, name: str) -> Decimal:
@@ -144,7 +152,7 @@ def read_time(text: str, tz: ZoneInfo | None, ambiguous: _time.Ambiguous) -> int
     try:
         moment = _time.instant(_time.parse_iso(text), tz, ambiguous)
     except TimeError as exc:
-        raise Bad(exc.problem.code, **exc.problem.values) from None
+        raise Bad.of(exc.problem) from None
     if not EARLIEST <= moment < LATEST:
         raise Bad("time.out_of_range", value=text.strip())
     return moment

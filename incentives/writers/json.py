@@ -350,11 +350,26 @@ def _row_blocks(decided: Decided, claims: bool) -> Any:
 def _indented(values: pl.Series, indent: int) -> pl.Series:
     """JSON objects (text) as ``json.dumps`` writes them at ``indent``, each once."""
     distinct = values.unique()
-    written = [
-        json.dumps(json.loads(v), indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
-        for v in distinct
-    ]
+    written = [_pretty(json.loads(v), indent) for v in distinct]
     return values.replace_strict(distinct, pl.Series(written, dtype=pl.String))
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _pretty(values: dict[str, Any], indent: int) -> str:
+    """An object of values as ``json.dumps(values, indent=2)`` writes it at ``indent``
+    (the encoder's C speed serves each value; an object of them would not get it)."""
+    if not values:
+        return "{}"
+    pad = " " * (indent + 2)
+    items = []
+    for key, value in values.items():
+        said = _ENCODER.encode(value)
+        if isinstance(value, list | dict) and value:
+            said = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+        items.append(f"{pad}{_ENCODER.encode(key)}: {said}")
+    return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
 
 
 def _error_blocks(decided: Decided) -> Any:
