@@ -40,6 +40,7 @@ from .readers.csv import DELIMITERS
 from .readers.inspect import inspect_file
 from .writers.csv import write_csv
 from .writers.explain import explain_text
+from .writers.html import ONLY, Only, report_html
 from .writers.inspect import inspection_text
 from .writers.json import write_json
 from .writers.table import report_table
@@ -478,6 +479,58 @@ def explain(
                 err=True,
             )
     sys.exit(ROW_ERRORS if report.errors else OK)
+
+
+@cli.command(epilog=STATUSES)
+@_common
+@click.option(
+    "--employee",
+    "employees",
+    multiple=True,
+    help="A member to show (repeatable; default: every member, by id).",
+)
+@click.option(
+    "--only",
+    type=click.Choice(ONLY),
+    default=None,
+    help="Show only these shifts: underpaid, qualifying or failed.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the document to this file (whole, or not at all); default: standard output.",
+)
+def report(
+    agreements: tuple[str, ...],
+    shifts: str,
+    as_of: Any,
+    timezone: str | None,
+    ambiguous: str,
+    employees: tuple[str, ...],
+    only: Only | None,
+    output: str | None,
+    **options: Any,
+) -> None:
+    """A document for each member: totals, a picture of each workweek and every shift with
+    its reasons, as one HTML file that prints to PDF (a page a member)."""
+    with _bad_input():
+        loaded, _, decided = _report(
+            agreements, shifts, as_of, timezone, ambiguous, _reading(options)
+        )
+        text = report_html(decided, loaded, employees, only)
+        if output is None:
+            _say_bytes(text)
+        else:
+            with _writing(output):
+                _write_whole(output, lambda handle: _put(handle, text))
+            click.echo(f"wrote {output}", err=True)
+    sys.exit(ROW_ERRORS if decided.totals.errors else OK)
+
+
+def _put(handle: BinaryIO, text: str) -> None:
+    handle.write(text.encode("utf-8"))
 
 
 def _line_span(batch: ShiftBatch) -> str:

@@ -1,0 +1,176 @@
+"""The member's report: one self-contained HTML document a union representative can hand
+over, per member the agreements in force, the totals, a picture of each workweek and the
+shifts with the reasons of those that fail or are underpaid.
+
+Nothing is fetched when it is opened (styles and pictures are in the file) and it prints
+to PDF from a browser with each member on a new page. Every name and value from the files
+is escaped by the template engine (Jinja2, autoescaping on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from importlib.resources import files
+from typing import Literal, TextIO
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from .. import _people, _time
+from .._agreement import Agreement
+from .._report import Report, RowError, RowResult
+from .week import Week, week, workweek_start
+
+Only = Literal["underpaid", "qualifying", "failed"]
+ONLY: tuple[Only, ...] = ("underpaid", "qualifying", "failed")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One row as the document shows it."""
+
+    row: RowResult
+    when: str
+    kind: str
+    """``qualifies``, ``underpaid``, ``fails`` or ``absence``: the bar's colour."""
+    verdict: str
+    reasons: list[tuple[str, str]]
+    """(agreement and rule, words) of every failed rule and adjustment, when it matters."""
+
+    @property
+    def underpaid(self) -> bool:
+        return self.row.difference is not None and self.row.difference > 0
+
+
+@dataclass
+class Member:
+    """One member's part of the document."""
+
+    employee_id: str
+    shifts: list[Shift] = field(default_factory=list)
+    weeks: list[Week] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def total(self, name: Literal["amount", "paid", "difference"]) -> Decimal:
+        return sum((getattr(s.row, name) or Decimal(0) for s in self.shifts), Decimal(0))
+
+
+def members(
+    report: Report,
+    agreements: Sequence[Agreement],
+    employees: Sequence[str] = (),
+    only: Only | None = None,
+) -> list[Member]:
+    """The members of the report (those of ``employees``, when given, in that order), each
+    with the shifts ``only`` asks for; a member with none is left out."""
+    found: dict[str, Member] = {}
+    for row in report.rows:
+        shift = _shift(row, report.claims)
+        if _wanted(shift, only):
+            found.setdefault(row.employee_id, Member(row.employee_id)).shifts.append(shift)
+    for error in report.errors:
+        if error.employee_id in found and only is None:
+            found[error.employee_id].errors.append(error)
+    order = list(employees) if employees else sorted(found)
+    chosen = [found[e] for e in order if e in found]
+    tz = _time.zone(report.timezone)
+    for member in chosen:
+        member.weeks = _weeks(member, agreements[0], tz, report.as_of)
+    return chosen
+
+
+def _wanted(shift: Shift, only: Only | None) -> bool:
+    if only == "underpaid":
+        return shift.underpaid
+    if only == "qualifying":
+        return shift.kind in ("qualifies", "underpaid")
+    if only == "failed":
+        return shift.kind == "fails"
+    return True
+
+
+def _shift(row: RowResult, claims: bool) -> Shift:
+    qualifying = [o for o in row.outcomes if o.qualifies]
+    underpaid = row.difference is not None and row.difference > 0
+    if row.status != "worked":
+        kind, verdict = "absence", f"{row.status}: no incentive"
+    elif qualifying:
+        kind = "underpaid" if underpaid else "qualifies"
+        verdict = "qualifies under " + ", ".join(o.agreement for o in qualifying)
+    else:
+        kind, verdict = "fails", "does not qualify"
+    reasons = []
+    if kind in ("fails", "underpaid") or any(o.adjustments for o in row.outcomes):
+        for outcome in row.outcomes:
+            reasons += [
+                (f"{outcome.agreement}: {r.rule}", r.detail) for r in outcome.reasons if not r.ok
+            ]
+            reasons += [(f"{outcome.agreement}: {a.rule}", a.detail) for a in outcome.adjustments]
+    when = _people.span(row.start, row.end)
+    return Shift(row, when, kind, verdict, reasons)
+
+
+def _weeks(member: Member, agreement: Agreement, tz: ZoneInfo, as_of: date | None) -> list[Week]:
+    """A picture of every workweek (of the first agreement's workweek) with a shift."""
+    weekday, hour, minute = agreement.workweek
+    starts: dict[datetime, list[Shift]] = {}
+    for shift in member.shifts:
+        local = shift.row.start.astimezone(tz)
+        starts.setdefault(workweek_start(local, weekday, hour, minute), []).append(shift)
+    windows = [(_at(w.start, tz), _at(w.end, tz)) for w in agreement.terms(as_of).windows]
+    return [
+        week(
+            start,
+            tz,
+            windows,
+            [
+                (s.row.start, s.row.end, s.kind, s.row.line, f"line {s.row.line}: {s.when}")
+                for s in shifts
+            ],
+        )
+        for start, shifts in sorted(starts.items())
+    ]
+
+
+def _at(local: datetime, tz: ZoneInfo) -> datetime:
+    return datetime.fromtimestamp(_time.resolve_boundary(local, tz), tz)
+
+
+def _environment() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(_template)
+    environment = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    environment.filters["money"] = _people.money
+    environment.filters["day"] = _people.day
+    return environment
+
+
+def _template(name: str) -> str:
+    return (files("incentives.writers") / "templates" / name).read_text(encoding="utf-8")
+
+
+def report_html(
+    report: Report,
+    agreements: Sequence[Agreement],
+    employees: Sequence[str] = (),
+    only: Only | None = None,
+) -> str:
+    """The document, as HTML text."""
+    chosen = members(report, agreements, employees, only)
+    template = _environment().get_template("report.html")
+    return template.render(report=report, members=chosen, only=only, agreements=agreements)
+
+
+def write_html(
+    report: Report,
+    agreements: Sequence[Agreement],
+    out: TextIO,
+    employees: Sequence[str] = (),
+    only: Only | None = None,
+) -> None:
+    """Writes the document to a text stream."""
+    out.write(report_html(report, agreements, employees, only))

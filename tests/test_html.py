@@ -1,0 +1,204 @@
+"""The member's report (HTML): what a person sees in it, read from its structure, with
+values worked by hand from the examples' tables and the contract."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import incentives
+from incentives import _people
+from incentives.writers.html import report_html
+from incentives.writers.week import workweek_start
+
+ROOT = Path(__file__).resolve().parent.parent
+RCP = ROOT / "examples" / "usw7600-rcp"
+LA = ZoneInfo("America/Los_Angeles")
+
+
+class Page(HTMLParser):
+    """The elements of a document, with their attributes and text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all(self, tag: str, css: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.elements if t == tag and css in (a.get("class") or "").split()]
+
+    @property
+    def words(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.text))
+
+
+def rcp_page(**options: object) -> Page:
+    agreement = incentives.load_agreement(RCP / "agreement.toml")
+    report = incentives.evaluate([agreement], incentives.read_shifts(RCP / "shifts.csv"))
+    return Page(report_html(report, [agreement], **options))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- for people
+
+
+@pytest.mark.parametrize(
+    ("amount", "said"),
+    [("0", "$0.00"), ("1234.5", "$1,234.50"), ("-50", "-$50.00"), ("1000000.01", "$1,000,000.01")],
+)
+def test_money_is_written_as_people_write_it(amount: str, said: str) -> None:
+    assert _people.money(Decimal(amount)) == said
+
+
+def test_times_carry_the_abbreviation_in_force() -> None:
+    before = datetime(2021, 3, 14, 1, 30, tzinfo=LA)
+    after = datetime(2021, 3, 14, 9, 0, tzinfo=LA)
+    assert _people.moment(before) == "Sun Mar 14, 2021 1:30 AM PST"
+    assert _people.span(before, after) == "Sun Mar 14, 2021 1:30 AM PST to 9:00 AM PDT"
+    night = datetime(2020, 12, 31, 19, 0, tzinfo=LA), datetime(2021, 1, 1, 7, 30, tzinfo=LA)
+    assert _people.span(*night) == "Thu Dec 31, 2020 7:00 PM PST to Fri Jan 1, 2021 7:30 AM PST"
+    assert _people.clock(datetime(2021, 1, 1, 0, 5)) == "12:05 AM"
+    assert _people.clock(datetime(2021, 1, 1, 12, 0)) == "12:00 PM"
+
+
+def test_a_workweek_starts_at_its_last_boundary() -> None:
+    sunday = 6
+    start = workweek_start(datetime(2020, 12, 27, 7, 0, tzinfo=LA), sunday, 0, 0)
+    assert start == datetime(2020, 12, 27, 0, 0, tzinfo=LA)
+    start = workweek_start(datetime(2020, 12, 26, 23, 59, tzinfo=LA), sunday, 0, 0)
+    assert start == datetime(2020, 12, 20, 0, 0, tzinfo=LA)
+    start = workweek_start(datetime(2020, 12, 27, 6, 59, tzinfo=LA), sunday, 7, 0)
+    assert start == datetime(2020, 12, 20, 7, 0, tzinfo=LA)
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def test_each_member_has_a_section_in_order_of_id() -> None:
+    page = rcp_page()
+    sections = page.all("section", "member")
+    ids = [s["data-employee"] for s in sections]
+    shifts = (RCP / "shifts.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert ids == sorted({line.split(",")[0] for line in shifts})
+    assert "Member R101" in page.words
+
+
+def test_every_shift_is_a_bar_and_a_table_row() -> None:
+    page = rcp_page()
+    lines = [a["data-line"] for a in page.all("rect", "shift")]
+    rows = [a["data-line"] for a in page.all("tr", "shift")]
+    data = len((RCP / "shifts.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert sorted(lines, key=int) == sorted(rows, key=int)
+    assert len(rows) == data
+
+
+def test_an_overpaid_member_is_said_so() -> None:
+    # R102 starts at 18:30 on Dec 26, before the window opens at 7:00 on Dec 27: the
+    # example's table says 0.00 due, 300.00 paid.
+    page = rcp_page(employees=["R102"])
+    assert [s["data-employee"] for s in page.all("section", "member")] == ["R102"]
+    assert "$0.00" in page.words
+    assert "overpaid $300.00" in page.words
+    assert "usw7600-rcp: window" in page.words
+
+
+def test_only_underpaid_shows_the_shifts_that_are_owed_money() -> None:
+    agreement = incentives.load_agreement(RCP / "agreement.toml")
+    report = incentives.evaluate([agreement], incentives.read_shifts(RCP / "shifts.csv"))
+    owed = sorted(str(r.line) for r in report.rows if r.difference and r.difference > 0)
+    page = Page(report_html(report, [agreement], only="underpaid"))
+    assert sorted(a["data-line"] or "" for a in page.all("tr", "shift")) == owed
+    assert owed
+
+
+def test_the_window_is_shaded_and_a_clock_change_is_marked(tmp_path: Path) -> None:
+    agreement = incentives.Agreement.model_validate(
+        {
+            "id": "spring",
+            "title": "Spring",
+            "timezone": "America/Los_Angeles",
+            "windows": [{"start": "2021-03-13T07:00", "end": "2021-03-16T07:00"}],
+            "eligibility": {"classifications": ["*"]},
+            "payout": [{"per_shift": "100.00"}],
+        }
+    )
+    shifts = tmp_path / "s.csv"
+    shifts.write_text(
+        "employee_id,classification,start,end,extra\n"
+        "E1,RN,2021-03-13T19:00,2021-03-14T07:00,true\n"
+        "E1,RN,2021-03-18T07:00,2021-03-18T19:00,true\n",
+        encoding="utf-8",
+    )
+    report = incentives.evaluate([agreement], incentives.read_shifts(shifts))
+    page = Page(report_html(report, [agreement]))
+    windows = page.all("rect", "window")
+    clocks = page.all("line", "clocks")
+    bars = page.all("rect", "shift")
+    # Two workweeks, each with its shift and its part of the window; the clocks change in
+    # the second, which is 167 hours long.
+    assert (len(windows), len(clocks), len(bars)) == (2, 1, 2)
+    assert [s.get("aria-label") for t, s in page.elements if t == "svg"] == [
+        "Workweek from Sun Mar 7, 2021 12:00 AM PST",
+        "Workweek from Sun Mar 14, 2021 12:00 AM PST",
+    ]
+    # The first week runs from Sun Mar 7 00:00 PST to Sun Mar 14 00:00 PST, 168 hours: the
+    # night of the 13th starts at 19:00, 163 hours in.
+    [night, later] = sorted(bars, key=lambda b: int(b["data-line"] or 0))
+    assert float(night["x"] or 0) == pytest.approx(700 * (163 / 168), abs=0.01)
+    assert float(night["width"] or 0) == pytest.approx(700 * (5 / 168), abs=0.01)
+    # In the second, 167 hours long, the clocks change at 03:00 PDT, 2 hours in.
+    assert float(clocks[0]["x1"] or 0) == pytest.approx(700 * (2 / 167), abs=0.01)
+    assert "clocks change: PDT from 3:00 AM" in page.words
+    assert {night["class"], later["class"]} == {"shift kind-qualifies", "shift kind-fails"}
+
+
+def test_names_from_a_file_are_escaped(tmp_path: Path) -> None:
+    agreement = incentives.load_agreement(RCP / "agreement.toml")
+    shifts = tmp_path / "s.csv"
+    shifts.write_text(
+        "employee_id,classification,location,start,end,extra\n"
+        '"<script>alert(1)</script>",Respiratory Care Practitioner,Riverside Medical Center,'
+        "2020-12-28T07:00,2020-12-28T19:00,true\n",
+        encoding="utf-8",
+    )
+    report = incentives.evaluate([agreement], incentives.read_shifts(shifts))
+    text = report_html(report, [agreement])
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_document_fetches_nothing() -> None:
+    agreement = incentives.load_agreement(RCP / "agreement.toml")
+    report = incentives.evaluate([agreement], incentives.read_shifts(RCP / "shifts.csv"))
+    text = report_html(report, [agreement])
+    assert re.findall(r"""(?:src|href)\s*=\s*["'][a-z]+://""", text) == []
+    assert "@import" not in text
+    assert "<link" not in text
+
+
+def test_the_command_writes_the_document_whole(tmp_path: Path) -> None:
+    out = tmp_path / "r101.html"
+    command = [sys.executable, "-m", "incentives", "report", "-a", str(RCP / "agreement.toml")]
+    command += [str(RCP / "shifts.csv"), "--employee", "R101", "-o", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, f"wrote {out}\n")
+    page = Page(out.read_text(encoding="utf-8"))
+    assert [s["data-employee"] for s in page.all("section", "member")] == ["R101"]
+    assert not list(tmp_path.glob(".*.part"))
