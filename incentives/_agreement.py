@@ -147,7 +147,16 @@ class _Model(BaseModel):
     )
 
 
-class Window(_Model):
+class Quoted(_Model):
+    """A part of the terms that may quote the agreement's own words for it."""
+
+    clause: str | None = Field(default=None, min_length=1)
+    """The agreement's own words for this part, quoted beside every verdict it decides."""
+    source: str | None = Field(default=None, min_length=1)
+    """Where those words are published: a section, page or address ("Side letter, 3")."""
+
+
+class Window(Quoted):
     """A half-open period ``[start, end)`` of local wall-clock time in which shifts count."""
 
     start: LocalDateTime
@@ -172,7 +181,7 @@ class PayPeriod(_Model):
     """How many local days a pay period lasts (1 to 366), e.g. 14."""
 
 
-class Eligibility(_Model):
+class Eligibility(Quoted):
     """Who and which shifts may qualify."""
 
     classifications: list[Name] = Field(min_length=1)
@@ -194,7 +203,7 @@ class Eligibility(_Model):
     """The fewest qualifying hours a shift needs (0 or more)."""
 
 
-class Extra(_Model):
+class Extra(Quoted):
     """What makes a shift extra: the row's flag, and optionally hours beyond the FTE."""
 
     flag: bool = True
@@ -211,7 +220,7 @@ class Extra(_Model):
     """Absence statuses whose hours count toward the threshold."""
 
 
-class Attendance(_Model):
+class Attendance(Quoted):
     """Absences that forfeit the incentive for every shift in the same scope period."""
 
     forfeit_on: list[Name] = []
@@ -229,7 +238,7 @@ class Tier(_Model):
     """What the tier pays, in dollars (a decimal string such as "250.00")."""
 
 
-class PayoutComponent(_Model):
+class PayoutComponent(Quoted):
     """One part of the payout: exactly one of per_shift, per_hour, tiers, base_rate_multiplier."""
 
     per_shift: Money | None = None
@@ -272,7 +281,7 @@ class PayoutComponent(_Model):
 PAYOUT_KINDS = ("per_shift", "per_hour", "tiers", "base_rate_multiplier")
 
 
-class Limits(_Model):
+class Limits(Quoted):
     """Caps per employee and agreement; each is optional."""
 
     max_amount_per_shift: Money | None = None
@@ -328,7 +337,7 @@ class Overtime(_Model):
     )
 
 
-class Amendment(_Model):
+class Amendment(Quoted):
     """A later change: each part it gives replaces that part of the terms whole."""
 
     adopted: date

@@ -53,6 +53,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+def _without_none(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data`` without ``key`` when it is None: an optional key is written only when given."""
+    if data.get(key) is None:
+        data.pop(key, None)
+    return data
+
+
 def _text_of(places: int, signed: bool) -> WithJsonSchema:
     sign = "-?" if signed else ""
     return WithJsonSchema({"type": "string", "pattern": rf"^{sign}[0-9]+\.[0-9]{{{places}}}$"})
@@ -91,6 +98,13 @@ class Reason(_Model):
     detail: str
     code: str = ""
     values: dict[str, Any] = {}
+    clause: str | None = None
+    """The agreement's words for the part of the terms that decides this rule, quoted (with
+    where they are), when the agreement file gives them; written only then."""
+
+    @model_serializer(mode="wrap")
+    def _clause_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_none(handler(self), "clause")
 
 
 class Adjustment(_Model):
@@ -103,6 +117,12 @@ class Adjustment(_Model):
     """The limit's key (``max_amount_per_workweek``), for rule ``limit``."""
     code: str = ""
     values: dict[str, Any] = {}
+    clause: str | None = None
+    """The agreement's words for its limits, quoted, when the file gives them."""
+
+    @model_serializer(mode="wrap")
+    def _clause_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_none(handler(self), "clause")
 
 
 class Outcome(_Model):

@@ -214,7 +214,10 @@ def totals(decided: Decided) -> Totals:
 
 
 def reasons_of(
-    row: dict[str, Any], types: dict[str, dict[str, Any]], cache: dict[Any, Reason]
+    row: dict[str, Any],
+    types: dict[str, dict[str, Any]],
+    clauses: dict[str, str],
+    cache: dict[Any, Reason],
 ) -> list[Reason]:
     """The reasons of one rendered outcome row, as models (equal ones shared)."""
     found: list[Reason] = []
@@ -222,22 +225,24 @@ def reasons_of(
         values = {
             key: row[f"{rule}:v:{key}"] for key in types[rule] if row[f"{rule}:v:{key}"] is not None
         }
+        clause = clauses.get(rule)
         key = (rule, row[f"{rule}:ok"], row[f"{rule}:detail"], row[f"{rule}:code"], repr(values))
-        reason = cache.get(key)
+        reason = cache.get((*key, clause))
         if reason is None:
-            reason = cache[key] = trusted(
+            reason = cache[(*key, clause)] = trusted(
                 Reason,
                 rule=rule,
                 ok=row[f"{rule}:ok"],
                 detail=row[f"{rule}:detail"],
                 code=row[f"{rule}:code"],
                 values=values,
+                clause=clause,
             )
         found.append(reason)
     return found
 
 
-def adjustments_of(adjusted: list[Any]) -> list[Adjustment]:
+def adjustments_of(adjusted: list[Any], clauses: dict[str, str]) -> list[Adjustment]:
     return [
         trusted(
             Adjustment,
@@ -247,6 +252,7 @@ def adjustments_of(adjusted: list[Any]) -> list[Adjustment]:
             limit=a.limit,
             code=a.code,
             values=a.values,
+            clause=clauses.get(a.rule),
         )
         for a in adjusted
     ]
@@ -286,8 +292,8 @@ def built(decided: Decided) -> list[RowResult]:
                     qualifies=row["qualifies"],
                     qualifying_hours=Decimal(row["qualifying_hours"]),
                     amount=Decimal(row["amount"]),
-                    reasons=reasons_of(row, types, cache),
-                    adjustments=adjustments_of(adjusted.get(row["line"], [])),
+                    reasons=reasons_of(row, types, c.clauses, cache),
+                    adjustments=adjustments_of(adjusted.get(row["line"], []), c.clauses),
                     day_part=row["day_part"],
                 )
             )

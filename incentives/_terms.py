@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from . import _time
 from ._agreement import Agreement, Extra, Limits, PayoutComponent, Terms, parse_day_part
 from ._calendar import DayParts, PayPeriods, Workweeks
+from ._clauses import clauses
 from ._text import glob, norm
 
 ROUNDING_SECONDS: dict[str, int | None] = {
@@ -66,6 +67,8 @@ class Compiled:
     components: tuple[Component, ...]
     rounding: int | None
     sources: dict[str, str] = field(default_factory=dict)
+    clauses: dict[str, str] = field(default_factory=dict)
+    """The quoted clause of each rule the terms give words for (see :mod:`._clauses`)."""
 
     @classmethod
     def of(cls, agreement: Agreement, as_of: date | None) -> Compiled:
@@ -113,6 +116,7 @@ class Compiled:
             ),
             rounding=ROUNDING_SECONDS[terms.hours_rounding],
             sources=dict(terms.sources),
+            clauses=clauses(terms),
         )
 
     @property

@@ -102,8 +102,8 @@ def test_each_member_has_a_section_in_order_of_id() -> None:
 
 def test_every_shift_is_a_bar_and_a_table_row() -> None:
     page = rcp_page()
-    lines = [a["data-line"] for a in page.all("rect", "shift")]
-    rows = [a["data-line"] for a in page.all("tr", "shift")]
+    lines = [a["data-line"] or "" for a in page.all("rect", "shift")]
+    rows = [a["data-line"] or "" for a in page.all("tr", "shift")]
     data = len((RCP / "shifts.csv").read_text(encoding="utf-8").splitlines()) - 1
     assert sorted(lines, key=int) == sorted(rows, key=int)
     assert len(rows) == data
@@ -202,3 +202,89 @@ def test_the_command_writes_the_document_whole(tmp_path: Path) -> None:
     page = Page(out.read_text(encoding="utf-8"))
     assert [s["data-employee"] for s in page.all("section", "member")] == ["R101"]
     assert not list(tmp_path.glob(".*.part"))
+
+
+# --------------------------------------------------------------------------- the picture
+
+
+def _agreement(**terms: object) -> incentives.Agreement:
+    base: dict[str, object] = {
+        "id": "winter",
+        "title": "Winter",
+        "timezone": "America/Los_Angeles",
+        "windows": [{"start": "2021-01-01T00:00", "end": "2021-02-01T00:00"}],
+        "eligibility": {"classifications": ["*"]},
+        "payout": [{"per_shift": "100.00"}],
+    }
+    return incentives.Agreement.model_validate(base | terms)
+
+
+def _page(tmp_path: Path, agreement: incentives.Agreement, csv: str) -> Page:
+    shifts = tmp_path / "s.csv"
+    shifts.write_text(csv, encoding="utf-8")
+    report = incentives.evaluate([agreement], incentives.read_shifts(shifts))
+    return Page(report_html(report, [agreement]))
+
+
+def test_the_fte_threshold_is_marked_where_it_is_reached(tmp_path: Path) -> None:
+    agreement = _agreement(extra={"flag": False, "beyond_fte": True})
+    page = _page(
+        tmp_path,
+        agreement,
+        "employee_id,classification,start,end,fte\n"
+        + "".join(f"E1,RN,2021-01-0{d}T07:00,2021-01-0{d}T19:00,1.0\n" for d in (4, 5, 6, 7)),
+    )
+    # 36 hours Mon to Wed; Thursday's 12 hours go 8 beyond the 40-hour threshold, reached
+    # 4 hours in. The week starts Sun Jan 3 00:00 PST and lasts 168 hours: Thursday runs
+    # from hour 103 to 115, and qualifies from hour 107.
+    [thursday] = page.all("rect", "below")
+    assert thursday["data-line"] == "5"
+    assert float(thursday["x"] or 0) == pytest.approx(700 * 103 / 168, abs=0.01)
+    [qualifying] = page.all("rect", "qualifying")
+    assert float(qualifying["x"] or 0) == pytest.approx(700 * 107 / 168, abs=0.01)
+    assert float(qualifying["width"] or 0) == pytest.approx(700 * 8 / 168, abs=0.02)
+    [mark] = page.all("line", "threshold")
+    assert mark["x1"] == qualifying["x"]
+    # The first three do not reach it: grey bars, no mark.
+    assert [b["class"] for b in page.all("rect", "shift")][:3] == ["shift kind-fails"] * 3
+
+
+def test_a_forfeiting_absence_is_marked_and_linked(tmp_path: Path) -> None:
+    agreement = _agreement(attendance={"forfeit_on": ["sick"]})
+    page = _page(
+        tmp_path,
+        agreement,
+        "employee_id,classification,start,end,extra,status\n"
+        "E1,RN,2021-01-04T07:00,2021-01-04T19:00,true,\n"
+        "E1,RN,2021-01-05T07:00,2021-01-05T19:00,,sick\n"
+        "E1,RN,2021-01-12T07:00,2021-01-12T19:00,true,\n",
+    )
+    [absence] = page.all("rect", "forfeits")
+    assert absence["data-line"] == "3"
+    assert "sick: forfeits line 2" in page.words
+    # The forfeited shift's reason links to the absence's row of the table.
+    assert ("a", {"href": "#line-3"}) in page.elements
+    assert [a["id"] for a in page.all("tr", "shift")] == ["line-2", "line-3", "line-4"]
+    assert [b["class"] for b in page.all("rect", "shift")] == [
+        "shift kind-fails",
+        "shift kind-absence forfeits",
+        "shift kind-qualifies",
+    ]
+
+
+def test_day_parts_are_bands_of_each_day(tmp_path: Path) -> None:
+    agreement = _agreement(periods={"night": "19:00-07:00"})
+    page = _page(
+        tmp_path,
+        agreement,
+        "employee_id,classification,start,end,extra\nE1,RN,2021-01-04T19:00,2021-01-05T07:00,true\n",
+    )
+    bands = page.all("rect", "part")
+    # Sat 19:00 to Sun 07:00 shows its last 7 hours, then a night from each day of the week,
+    # the last one cut at the week's end (5 of its 12 hours).
+    assert len(bands) == 8
+    assert (float(bands[0]["x"] or 0), float(bands[0]["width"] or 0)) == pytest.approx(
+        (0, 700 * 7 / 168), abs=0.01
+    )
+    assert float(bands[1]["x"] or 0) == pytest.approx(700 * 19 / 168, abs=0.01)
+    assert float(bands[-1]["width"] or 0) == pytest.approx(700 * 5 / 168, abs=0.01)

@@ -633,6 +633,7 @@ class TestAttendance:
                 "period_end": "2021-01-03T00:00:00-08:00",
                 "absences": named,
                 "count": 6,
+                "lines": [7, 2, 3, 4, 5, 6],
             },
             "; ".join(named[:5]) + " and 1 more in the same workweek (2020-12-27 00:00 PST to "
             "2021-01-03 00:00 PST) forfeits the incentive",
@@ -653,6 +654,7 @@ class TestAttendance:
                 "period_end": "2021-01-03T00:00:00-08:00",
                 "absences": ["sick on line 2 (2020-12-21 07:00 PST)"],
                 "count": 1,
+                "lines": [2],
             },
             "sick on line 2 (2020-12-21 07:00 PST) in the same pay period (2020-12-20 00:00 "
             "PST to 2021-01-03 00:00 PST) forfeits the incentive",

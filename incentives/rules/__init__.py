@@ -42,8 +42,9 @@ ORDER: tuple[str, ...] = (
 )
 """Every rule, in the order an outcome lists them (SPEC section 5)."""
 
-ValueType = Literal["text", "integer", "boolean", "texts"]
-"""The JSON type of a reason's value: a string, a number, true/false, a list of strings."""
+ValueType = Literal["text", "integer", "boolean", "texts", "integers"]
+"""The JSON type of a reason's value: a string, a number, true/false, a list of strings or
+of numbers."""
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,9 @@ def absences(frame: pl.DataFrame, c: Compiled, env: Env) -> pl.DataFrame:
         .explode("#lines", "#all")
         .filter(pl.col("#lines") != pl.col("line"))
         .group_by("line", maintain_order=True)
-        .agg(pl.col("#all").alias("attendance.absences"))
+        .agg(
+            pl.col("#all").alias("attendance.absences"), pl.col("#lines").alias("attendance.lines")
+        )
     )
     return frame.join(named, on="line", how="left", maintain_order="left")
 
@@ -101,5 +103,6 @@ def reason(c: Compiled, env: Env) -> ReasonColumns:
         "period_end": Value(env.iso(pl.col("attendance.end"))),
         "absences": Value(pl.when(~ok).then(pl.col("attendance.absences")), "texts"),
         "count": Value(pl.when(~ok).then(count), "integer"),
+        "lines": Value(pl.when(~ok).then(pl.col("attendance.lines")), "integers"),
     }
     return ReasonColumns(ok, code, detail, values)

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from .._agreement import Agreement
 from .._overtime import arithmetic
-from .._report import Report, RowError
+from .._report import Reason, Report, RowError
+
+
+def quoted_once(reasons: list[Reason]) -> set[int]:
+    """Which reasons show their clause: each clause once, under the first rule that
+    failed for it, else under the first rule that quotes it (the eligibility rules share
+    one clause, and it is said once)."""
+    failed = {r.clause for r in reasons if r.clause and not r.ok}
+    shown: set[int] = set()
+    said: set[str] = set()
+    for i, reason in enumerate(reasons):
+        clause = reason.clause
+        if clause and clause not in said and (reason.ok is False or clause not in failed):
+            shown.add(i)
+            said.add(clause)
+    return shown
 
 
 def explain_text(report: Report, line: int, agreements: list[Agreement], source: str) -> str:
@@ -35,11 +50,16 @@ def explain_text(report: Report, line: int, agreements: list[Agreement], source:
         if outcome.day_part:
             out.append(f"  day-part: starts in {outcome.day_part}")
         width = max(len(r.rule) for r in outcome.reasons)
-        for reason in outcome.reasons:
+        quoted = quoted_once(outcome.reasons)
+        for i, reason in enumerate(outcome.reasons):
             mark = "pass" if reason.ok else "FAIL"
             out.append(f"  [{mark}] {reason.rule:<{width}}  {reason.detail}")
+            if i in quoted:
+                out.append(f"  {'':<{width + 9}}{reason.clause}")
         for adjustment in outcome.adjustments:
             out.append(f"  [{adjustment.rule}] {adjustment.detail} ({adjustment.amount})")
+            if adjustment.clause:
+                out.append(f"    {adjustment.clause}")
         if outcome.qualifies:
             verdict = (
                 f"qualifies with {outcome.qualifying_hours} qualifying hours; pays {outcome.amount}"

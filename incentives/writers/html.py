@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from importlib.resources import files
 from typing import Literal, TextIO
 from zoneinfo import ZoneInfo
@@ -20,12 +21,25 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from .. import _people, _time
-from .._agreement import Agreement
-from .._report import Report, RowError, RowResult
-from .week import Week, week, workweek_start
+from .._agreement import Agreement, parse_day_part
+from .._report import Reason, Report, RowError, RowResult
+from .explain import quoted_once
+from .week import Drawn, Week, week, workweek_start
 
 Only = Literal["underpaid", "qualifying", "failed"]
 ONLY: tuple[Only, ...] = ("underpaid", "qualifying", "failed")
+
+
+@dataclass(frozen=True)
+class Said:
+    """One reason as the document gives it: the agreement and rule, the words, the
+    agreement's own words for the term (when its file quotes them), and the lines of the
+    absences that forfeit the shift."""
+
+    rule: str
+    words: str
+    clause: str | None = None
+    absences: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,8 +51,10 @@ class Shift:
     kind: str
     """``qualifies``, ``underpaid``, ``fails`` or ``absence``: the bar's colour."""
     verdict: str
-    reasons: list[tuple[str, str]]
-    """(agreement and rule, words) of every failed rule and adjustment, when it matters."""
+    reasons: list[Said]
+    """Every failed rule and adjustment, when it matters."""
+    beyond: Fraction | None = None
+    """Hours beyond the FTE threshold, when it is reached inside the shift."""
 
     @property
     def underpaid(self) -> bool:
@@ -78,7 +94,7 @@ def members(
     chosen = [found[e] for e in order if e in found]
     tz = _time.zone(report.timezone)
     for member in chosen:
-        member.weeks = _weeks(member, agreements[0], tz, report.as_of)
+        member.weeks = _weeks(member, agreements, tz, report.as_of)
     return chosen
 
 
@@ -102,37 +118,90 @@ def _shift(row: RowResult, claims: bool) -> Shift:
         verdict = "qualifies under " + ", ".join(o.agreement for o in qualifying)
     else:
         kind, verdict = "fails", "does not qualify"
-    reasons = []
+    reasons: list[Said] = []
     if kind in ("fails", "underpaid") or any(o.adjustments for o in row.outcomes):
         for outcome in row.outcomes:
+            shown = quoted_once(outcome.reasons)
             reasons += [
-                (f"{outcome.agreement}: {r.rule}", r.detail) for r in outcome.reasons if not r.ok
+                _said(outcome.agreement, r, i in shown)
+                for i, r in enumerate(outcome.reasons)
+                if not r.ok
             ]
-            reasons += [(f"{outcome.agreement}: {a.rule}", a.detail) for a in outcome.adjustments]
+            reasons += [
+                Said(f"{outcome.agreement}: {a.rule}", a.detail, a.clause)
+                for a in outcome.adjustments
+            ]
     when = _people.span(row.start, row.end)
-    return Shift(row, when, kind, verdict, reasons)
+    return Shift(row, when, kind, verdict, reasons, _beyond(row))
 
 
-def _weeks(member: Member, agreement: Agreement, tz: ZoneInfo, as_of: date | None) -> list[Week]:
-    """A picture of every workweek (of the first agreement's workweek) with a shift."""
-    weekday, hour, minute = agreement.workweek
+def _said(agreement: str, reason: Reason, quoted: bool) -> Said:
+    lines = reason.values.get("lines") if reason.rule == "attendance" else None
+    clause = reason.clause if quoted else None
+    return Said(f"{agreement}: {reason.rule}", reason.detail, clause, tuple(lines or ()))
+
+
+def _beyond(row: RowResult) -> Fraction | None:
+    """The hours beyond the FTE threshold of the first qualifying outcome that counts
+    them, when the threshold is reached inside the shift (some hours, not all)."""
+    for outcome in row.outcomes:
+        extra = next((r for r in outcome.reasons if r.rule == "extra"), None)
+        if not outcome.qualifies or extra is None or "beyond_hours" not in extra.values:
+            continue
+        beyond, net = Fraction(extra.values["beyond_hours"]), Fraction(extra.values["net_hours"])
+        if 0 < beyond < net:
+            return beyond
+    return None
+
+
+def _weeks(
+    member: Member, agreements: Sequence[Agreement], tz: ZoneInfo, as_of: date | None
+) -> list[Week]:
+    """A picture of every workweek (of the first agreement's workweek) with a shift: the
+    windows of every agreement shaded, the first one's day-parts marked."""
+    weekday, hour, minute = agreements[0].workweek
     starts: dict[datetime, list[Shift]] = {}
     for shift in member.shifts:
         local = shift.row.start.astimezone(tz)
         starts.setdefault(workweek_start(local, weekday, hour, minute), []).append(shift)
-    windows = [(_at(w.start, tz), _at(w.end, tz)) for w in agreement.terms(as_of).windows]
+    windows = [
+        (_at(w.start, _time.zone(a.timezone)), _at(w.end, _time.zone(a.timezone)))
+        for a in agreements
+        for w in a.terms(as_of).windows
+    ]
+    parts = {n: parse_day_part(p) for n, p in agreements[0].terms(as_of).periods.items()}
+    forfeits = _forfeits(member)
     return [
-        week(
-            start,
-            tz,
-            windows,
-            [
-                (s.row.start, s.row.end, s.kind, s.row.line, f"line {s.row.line}: {s.when}")
-                for s in shifts
-            ],
-        )
+        week(start, tz, windows, [_drawn(s, forfeits) for s in shifts], parts)
         for start, shifts in sorted(starts.items())
     ]
+
+
+def _forfeits(member: Member) -> dict[int, list[int]]:
+    """The lines of the shifts each absence (by line) forfeits."""
+    found: dict[int, list[int]] = {}
+    for shift in member.shifts:
+        for said in shift.reasons:
+            for line in said.absences:
+                found.setdefault(line, []).append(shift.row.line)
+    return found
+
+
+def _drawn(shift: Shift, forfeits: dict[int, list[int]]) -> Drawn:
+    lost = forfeits.get(shift.row.line, [])
+    said = f"{shift.row.status}: forfeits line{'s' if len(lost) > 1 else ''} " + ", ".join(
+        str(n) for n in sorted(set(lost))
+    )
+    title = f"line {shift.row.line}: {shift.when}"
+    return Drawn(
+        shift.row.start,
+        shift.row.end,
+        shift.kind,
+        shift.row.line,
+        title,
+        shift.beyond,
+        said if lost else "",
+    )
 
 
 def _at(local: datetime, tz: ZoneInfo) -> datetime:

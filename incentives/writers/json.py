@@ -181,9 +181,10 @@ def _value(expr: pl.Expr, kind: ValueType, indent: int, q: Quote) -> pl.Expr:
         return expr.cast(pl.String)
     if kind == "boolean":
         return _flag(expr)
-    if kind == "texts":
+    if kind in ("texts", "integers"):
         pad = " " * (indent + 2)
-        items = expr.list.eval(pl.concat_str(pl.lit(pad), q(pl.element()))).list.join(",\n")
+        item = q(pl.element()) if kind == "texts" else pl.element().cast(pl.String)
+        items = expr.list.eval(pl.concat_str(pl.lit(pad), item)).list.join(",\n")
         return (
             pl.when(expr.list.len() == 0)
             .then(pl.lit("[]"))
@@ -213,8 +214,11 @@ def _values(rule: str, values: dict[str, Value], indent: int, q: Quote) -> pl.Ex
     )
 
 
-def _reason(rule: str, values: dict[str, Value], q: Quote) -> pl.Expr:
+def _reason(rule: str, values: dict[str, Value], q: Quote, clause: str | None) -> pl.Expr:
     p12, p14 = " " * 12, " " * 14
+    quoted_clause = (
+        "" if clause is None else f',\n{p14}"clause": {json.dumps(clause, ensure_ascii=False)}'
+    )
     return pl.concat_str(
         pl.lit(f'{p12}{{\n{p14}"rule": "{rule}",\n{p14}"ok": '),
         _flag(pl.col(f"{rule}:ok")),
@@ -224,13 +228,14 @@ def _reason(rule: str, values: dict[str, Value], q: Quote) -> pl.Expr:
         quoted(pl.col(f"{rule}:code")),
         pl.lit(f',\n{p14}"values": '),
         _values(rule, values, 14, q),
-        pl.lit(f"\n{p12}}}"),
+        pl.lit(f"{quoted_clause}\n{p12}}}"),
     )
 
 
 def _adjustments(decided: Decided, i: int) -> pl.Expr:
     """The ``adjustments`` list of each outcome (rendered by ``json.dumps``: they are few)."""
     texts: dict[int, str] = {}
+    c = decided.plan.compiled[i]
     for line, found in decided.adjustments[i].items():
         blocks = []
         for a in found:
@@ -242,6 +247,8 @@ def _adjustments(decided: Decided, i: int) -> pl.Expr:
                 "code": a.code,
                 "values": a.values,
             }
+            if a.rule in c.clauses:
+                item["clause"] = c.clauses[a.rule]
             dumped = json.dumps(item, indent=2, ensure_ascii=False)
             blocks.append("\n".join(" " * 12 + part for part in dumped.split("\n")))
         texts[line] = "[\n" + ",\n".join(blocks) + "\n" + " " * 10 + "]"
@@ -268,7 +275,7 @@ def _outcome(decided: Decided, i: int, frame: pl.DataFrame, q: Quote) -> pl.Seri
         quoted(pl.col("o:amount")),
         pl.lit(f',\n{p10}"reasons": [\n'),
         pl.concat_str(
-            [_reason(rule, reasons[rule].values, q) for rule in RULES],
+            [_reason(rule, reasons[rule].values, q, c.clauses.get(rule)) for rule in RULES],
             separator=",\n",
         ),
         pl.lit(f'\n{p10}],\n{p10}"adjustments": '),

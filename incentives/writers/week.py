@@ -1,17 +1,23 @@
 """The picture of one workweek: the member's shifts as bars on a time axis in local time,
-the agreement's windows shaded, each local midnight a gridline and each change of the
-clocks (DST) marked.
+the agreement's windows shaded, its day-parts as bands under the day names, each local
+midnight a gridline and each change of the clocks (DST) marked. Where an FTE threshold is
+reached inside a shift, the bar's qualifying part is drawn apart from the rest, with a
+mark where the threshold falls; an absence that forfeits other shifts says which.
 
 The axis is elapsed time from the start of the workweek, so a bar is as long as the shift
 really was (a night across a fall-back change is an hour longer than its clock times say).
 The picture is data (:class:`Week`); the HTML template draws it as SVG.
+
+The file gives no time for an unpaid break, so a threshold reached inside a shift is drawn
+at the shift's last qualifying hours: ``beyond`` hours of elapsed time before its end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from .. import _people
@@ -20,8 +26,10 @@ WIDTH = 700
 """Width of the time axis, in SVG units."""
 LANE = 18
 """Height of one shift's lane."""
-TOP = 22
-"""Room above the lanes for the day labels."""
+TOP = 30
+"""Room above the lanes for the day labels and the day-parts' bands."""
+BAND = 14
+"""Where the day-parts' bands sit (below the day labels)."""
 _UTC = ZoneInfo("UTC")
 
 
@@ -36,6 +44,24 @@ class Bar:
     """``qualifies``, ``underpaid``, ``fails`` or ``absence``."""
     line: int
     title: str
+    threshold: float | None = None
+    """Where the FTE threshold is reached inside the shift: the bar qualifies from here."""
+    forfeits: str = ""
+    """For an absence that forfeits other shifts: which, in words (``forfeits lines 3, 4``)."""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What the picture needs of one row."""
+
+    start: datetime
+    end: datetime
+    kind: str
+    line: int
+    title: str
+    beyond: Fraction | None = None
+    """Hours beyond the FTE threshold, when the threshold is reached inside the shift."""
+    forfeits: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +75,8 @@ class Week:
     windows: list[tuple[float, float]] = field(default_factory=list)
     clocks: list[tuple[float, str]] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
+    parts: list[tuple[float, float, str]] = field(default_factory=list)
+    """The day-parts: (x, width, name) of each occurrence in the week."""
 
     @property
     def height(self) -> float:
@@ -75,10 +103,11 @@ def week(
     start: datetime,
     tz: ZoneInfo,
     windows: Sequence[tuple[datetime, datetime]],
-    shifts: Sequence[tuple[datetime, datetime, str, int, str]],
+    shifts: Sequence[Drawn],
+    day_parts: Mapping[str, tuple[int, int]] | None = None,
 ) -> Week:
     """The picture of the workweek from ``start`` (local wall clock): ``windows`` are
-    instants, each shift is (start, end, kind, line, words)."""
+    instants, ``day_parts`` the named (start, end) minutes after local midnight."""
     first = _instant(start, tz)
     last = _instant(start.replace(tzinfo=None) + timedelta(days=7), tz)
     # Elapsed time is taken in UTC: two datetimes of one zone subtract as wall clocks.
@@ -96,12 +125,41 @@ def week(
             days.append((x(midnight), _people.day(midnight.date()).rsplit(",", 1)[0]))
     shaded = [(x(a), x(b) - x(a)) for a, b in windows if x(a) < WIDTH and x(b) > 0]
     clocks = _clock_changes(first, last, tz, x)
-    bars = [
-        Bar(x(a), max(x(b) - x(a), 1.5), TOP + LANE * i, kind, line, words)
-        for i, (a, b, kind, line, words) in enumerate(shifts)
-    ]
+    bars = [_bar(shift, TOP + LANE * i, x) for i, shift in enumerate(shifts)]
     label = f"Workweek from {_people.moment(first)}"
-    return Week(first, last, label, days, shaded, clocks, bars)
+    parts = _parts(start, tz, day_parts or {}, x)
+    return Week(first, last, label, days, shaded, clocks, bars, parts)
+
+
+def _bar(shift: Drawn, y: float, x: Callable[[datetime], float]) -> Bar:
+    left, right = x(shift.start), x(shift.end)
+    threshold = None
+    if shift.beyond is not None:
+        reached = shift.end - timedelta(seconds=float(shift.beyond * 3600))
+        threshold = max(x(max(reached, shift.start)), left)
+    width = max(right - left, 1.5)
+    return Bar(left, width, y, shift.kind, shift.line, shift.title, threshold, shift.forfeits)
+
+
+def _parts(
+    start: datetime,
+    tz: ZoneInfo,
+    day_parts: Mapping[str, tuple[int, int]],
+    x: Callable[[datetime], float],
+) -> list[tuple[float, float, str]]:
+    """Each day-part's occurrences that touch the week (those wrapping midnight from the
+    day before included), clipped to the week."""
+    found = []
+    base = start.replace(tzinfo=None, hour=0, minute=0, second=0)
+    for name, (begin, end) in day_parts.items():
+        length = (end - begin) % (24 * 60) or 24 * 60
+        for n in range(-1, 8):
+            opens = _instant(base + timedelta(days=n, minutes=begin), tz)
+            closes = _instant(base + timedelta(days=n, minutes=begin + length), tz)
+            left, right = x(opens), x(closes)
+            if right > left:
+                found.append((left, round(right - left, 2), name))
+    return found
 
 
 def _instant(local: datetime, tz: ZoneInfo) -> datetime:

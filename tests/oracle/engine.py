@@ -521,6 +521,7 @@ def _apply_limits(c: Compiled, row: Row, d: _Decision, paid: _Paid) -> None:
                 limit=name,
                 amount=-removed,
                 detail=f"{name}: {why}; {removed} removed{note}",
+                clause=c.clauses.get("limit"),
             )
         )
         d.amount = to

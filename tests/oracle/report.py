@@ -71,6 +71,14 @@ class Reason(_Model):
     rule: Rule
     ok: bool
     detail: str
+    clause: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _clause_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("clause") is None:
+            data.pop("clause", None)
+        return data
 
 
 class Adjustment(_Model):
@@ -81,6 +89,14 @@ class Adjustment(_Model):
     amount: Decimal
     limit: str | None = None
     """The limit's key (``max_amount_per_workweek``), for rule ``limit``."""
+    clause: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _clause_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("clause") is None:
+            data.pop("clause", None)
+        return data
 
 
 class Outcome(_Model):

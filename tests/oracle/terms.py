@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from incentives import _time
 from incentives._agreement import Agreement, PayoutComponent, Terms, parse_day_part
@@ -92,10 +93,11 @@ class Compiled:
         self.rounding = ROUNDING_STEP[terms.hours_rounding]
         self.limits = terms.limits
         self.sources = terms.sources
+        self.clauses = _clauses(terms)
 
     def reason(self, rule: Rule, ok: bool, detail: str) -> Reason:
         """A reason."""
-        return Reason(rule=rule, ok=ok, detail=detail)
+        return Reason(rule=rule, ok=ok, detail=detail, clause=self.clauses.get(rule))
 
     def describe(self, moment: int) -> str:
         """An instant in this agreement's zone as reasons write it."""
@@ -135,3 +137,31 @@ class Compiled:
         """`` (amendment adopted 2021-01-29)`` when an amendment set any of ``parts``."""
         notes = sorted({self.sources[p] for p in parts if p in self.sources})
         return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _quoted(parts: list[Any]) -> str | None:
+    """Each distinct clause of the parts, in quotation marks, then its source."""
+    said: list[str] = []
+    for part in parts:
+        if part.clause is not None:
+            text = "\u201c" + part.clause + "\u201d"
+            if part.source is not None:
+                text += " (" + part.source + ")"
+            if text not in said:
+                said.append(text)
+    return " ".join(said) if said else None
+
+
+def _clauses(terms: Any) -> dict[str, str]:
+    """The words each rule quotes: the part of the terms that decides it."""
+    by_rule: dict[str, str | None] = {
+        "window": _quoted(list(terms.windows)),
+        "extra": _quoted([terms.extra]),
+        "attendance": _quoted([terms.attendance]),
+        "payout": _quoted(list(terms.payout)),
+        "limit": _quoted([terms.limits]),
+    }
+    for rule in ("classification", "employer", "employment_status", "location", "unit"):
+        by_rule[rule] = _quoted([terms.eligibility])
+    by_rule["approval"] = by_rule["min_hours"] = _quoted([terms.eligibility])
+    return {rule: text for rule, text in by_rule.items() if text is not None}
