@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal, NoReturn, TextIO, TypeVar, cast
 
 import click
+import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -40,7 +41,7 @@ from .readers.csv import DELIMITERS
 from .readers.inspect import inspect_file
 from .writers.csv import write_csv
 from .writers.explain import explain_text
-from .writers.html import ONLY, Only, report_html
+from .writers.html import ONLY, Only, members, render_members
 from .writers.inspect import inspection_text
 from .writers.json import write_json
 from .writers.table import report_table
@@ -164,16 +165,46 @@ def _report(
     timezone: str | None,
     ambiguous: str,
     reading: Reading,
-    lines: list[int] | None = None,
 ) -> tuple[list[Agreement], ShiftBatch, Report]:
     loaded = [load_agreement(p) for p in agreements]
+    batch = _read(shifts, reading)
+    return loaded, batch, _decided(loaded, batch, as_of, timezone, ambiguous)
+
+
+def _decided(
+    loaded: list[Agreement],
+    batch: ShiftBatch,
+    as_of: Any,
+    timezone: str | None,
+    ambiguous: str,
+    lines: list[int] | None = None,
+) -> Report:
+    """The report of ``batch`` (of the employees of ``lines`` only, when given)."""
     day = as_of.date() if as_of else None
     plan = Plan.of(loaded, day, timezone, cast(Ambiguous, ambiguous))
-    batch = _read(shifts, reading)
     show = _is_terminal(sys.stderr) and len(batch) >= PROGRESS_FROM_ROWS
     with _progress(show) as progress_to:
         decided = decide(plan, batch, lines=lines, progress=progress_to)
-    return loaded, batch, Report.of(decided)
+    return Report.of(decided)
+
+
+def _chosen_lines(
+    batch: ShiftBatch, lines: tuple[int, ...], employees: tuple[str, ...]
+) -> list[int]:
+    """The lines to explain: those given, then each employee's rows in line order (each
+    line once); an employee with no row is refused with the ids the file has."""
+    chosen = list(dict.fromkeys(lines))
+    ids = pl.col("employee_id").cast(pl.String).str.strip_chars()
+    for employee in employees:
+        found = batch.frame.filter(ids == employee.strip())["line"].to_list()
+        if not found:
+            known = sorted(set(batch.frame.select(ids.drop_nulls())["employee_id"].to_list()))
+            listed = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
+            listed = listed or "none"
+            _fail(f"{batch.source}: no row of employee {employee!r} (employees: {listed})")
+        seen = set(chosen)
+        chosen += [n for n in found if n not in seen]
+    return chosen
 
 
 def _known_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -325,18 +356,28 @@ def cli(debug: bool) -> None:
     pay, and why."""
 
 
+SUFFIXES: dict[str, OutputFormat] = {".csv": "csv", ".json": "json", ".txt": "table"}
+"""The report's format from the suffix of ``-o FILE``, when ``--format`` does not say."""
+
+
 def _format_for(output: str | None, chosen: str | None) -> OutputFormat:
     if chosen:
         return cast(OutputFormat, chosen)
-    if output:
+    if output and output != "-":
         suffix = Path(output).suffix.lower()
-        return "csv" if suffix == ".csv" else "table" if suffix == ".txt" else "json"
+        if suffix not in SUFFIXES:
+            raise click.UsageError(
+                f"cannot tell the report's format from {output!r}: name a .csv, .json or .txt "
+                "file, or give --format table|csv|json"
+            )
+        return SUFFIXES[suffix]
     return "table" if _is_terminal(sys.stdout) else "json"
 
 
 def _write(report: Report, fmt: OutputFormat, output: str | None) -> None:
-    """The report, to standard output or to ``output`` (written whole, or not at all)."""
-    if output is None:
+    """The report, to standard output (``None`` or ``-``) or to ``output`` (written whole,
+    or not at all, then summed up in a line on standard error)."""
+    if output is None or output == "-":
         with _writing("standard output"):
             if fmt == "table":
                 report_table(report, Console())
@@ -346,6 +387,18 @@ def _write(report: Report, fmt: OutputFormat, output: str | None) -> None:
         return
     with _writing(output):
         _write_whole(output, lambda handle: _write_to(report, fmt, handle))
+    click.echo(f"wrote {output}: {summary(report)}", err=True)
+
+
+def summary(report: Report) -> str:
+    """The report in one line: ``12 rows, 10 qualify, amount 2350.00; underpaid 50.00``."""
+    t = report.totals
+    said = f"{t.rows} row(s), {t.qualifying} qualify, amount {t.amount}"
+    if t.errors:
+        said += f", {t.errors} in error"
+    if t.underpaid is not None:
+        said += f"; paid {t.paid}, underpaid {t.underpaid}, overpaid {t.overpaid}"
+    return said
 
 
 def _write_whole(output: str, write: Callable[[BinaryIO], None]) -> None:
@@ -432,7 +485,19 @@ def check(
 
 @cli.command(epilog=STATUSES)
 @_common
-@click.option("--line", "line", type=int, required=True, help="Physical line of the row.")
+@click.option(
+    "--line",
+    "lines",
+    type=int,
+    multiple=True,
+    help="Physical line of a row to explain (repeatable).",
+)
+@click.option(
+    "--employee",
+    "employees",
+    multiple=True,
+    help="Explain every row of this employee, in line order (repeatable).",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -442,35 +507,41 @@ def explain(
     as_of: Any,
     timezone: str | None,
     ambiguous: str,
-    line: int,
+    lines: tuple[int, ...],
+    employees: tuple[str, ...],
     fmt: str,
     **options: Any,
 ) -> None:
-    """Explain one row of a shifts file, rule by rule, in plain words.
+    """Explain rows of a shifts file, rule by rule, in plain words: those of --line, then
+    every row of each --employee.
 
     Thresholds, attendance and limits depend on the employee's other shifts, so that
     employee's rows are all decided. Exit status 1: the explanation was written but some
-    rows (this one or others) are errors; 2: no such data row, or nothing evaluated.
+    rows (these or others) are errors; 2: no such data row or employee, or nothing
+    evaluated.
     """
+    if not lines and not employees:
+        raise click.UsageError("give the row to explain: --line N or --employee ID")
     with _bad_input():
-        loaded, batch, report = _report(
-            agreements,
-            shifts,
-            as_of,
-            timezone,
-            ambiguous,
-            _reading(options),
-            lines=[line],
-        )
-        try:
-            report.row(line)
-        except KeyError:
-            _fail(f"{batch.source}: line {line} is not a data row (data rows: {_line_span(batch)})")
+        reading = _reading(options)
+        loaded = [load_agreement(p) for p in agreements]
+        batch = _read(shifts, reading)
+        chosen = _chosen_lines(batch, lines, employees)
+        report = _decided(loaded, batch, as_of, timezone, ambiguous, chosen)
+        for line in lines:
+            try:
+                report.row(line)
+            except KeyError:
+                span = _line_span(batch)
+                _fail(f"{batch.source}: line {line} is not a data row (data rows: {span})")
         if fmt == "json":
-            _say_bytes(json.dumps(report.row_data(line), indent=2, ensure_ascii=False) + "\n")
+            data = [report.row_data(n) for n in chosen]
+            one = len(lines) == 1 and not employees
+            _say_bytes(json.dumps(data[0] if one else data, indent=2, ensure_ascii=False) + "\n")
         else:
-            _say(explain_text(report, line, loaded, batch.source))
-        others = [e.line for e in report.errors if e.line != line]
+            _say("\n".join(explain_text(report, n, loaded, batch.source) for n in chosen))
+        explained = set(chosen)
+        others = [e.line for e in report.errors if e.line not in explained]
         if others:
             shown = ", ".join(str(n) for n in others[:10]) + (" ..." if len(others) > 10 else "")
             click.echo(
@@ -519,13 +590,17 @@ def report(
         loaded, _, decided = _report(
             agreements, shifts, as_of, timezone, ambiguous, _reading(options)
         )
-        text = report_html(decided, loaded, employees, only)
-        if output is None:
+        chosen = members(decided, loaded, employees, only)
+        text = render_members(decided, loaded, chosen, only)
+        if output is None or output == "-":
             _say_bytes(text)
         else:
             with _writing(output):
                 _write_whole(output, lambda handle: _put(handle, text))
-            click.echo(f"wrote {output}", err=True)
+            shifts_shown = sum(len(m.shifts) for m in chosen)
+            click.echo(
+                f"wrote {output}: {len(chosen)} member(s), {shifts_shown} shift(s)", err=True
+            )
     sys.exit(ROW_ERRORS if decided.totals.errors else OK)
 
 

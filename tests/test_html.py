@@ -198,7 +198,7 @@ def test_the_command_writes_the_document_whole(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "incentives", "report", "-a", str(RCP / "agreement.toml")]
     command += [str(RCP / "shifts.csv"), "--employee", "R101", "-o", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert (done.returncode, done.stderr) == (0, f"wrote {out}\n")
+    assert (done.returncode, done.stderr) == (0, f"wrote {out}: 1 member(s), 1 shift(s)\n")
     page = Page(out.read_text(encoding="utf-8"))
     assert [s["data-employee"] for s in page.all("section", "member")] == ["R101"]
     assert not list(tmp_path.glob(".*.part"))

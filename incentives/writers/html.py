@@ -229,7 +229,13 @@ def report_html(
     only: Only | None = None,
 ) -> str:
     """The document, as HTML text."""
-    chosen = members(report, agreements, employees, only)
+    return render_members(report, agreements, members(report, agreements, employees, only), only)
+
+
+def render_members(
+    report: Report, agreements: Sequence[Agreement], chosen: list[Member], only: Only | None
+) -> str:
+    """The document of the members :func:`members` chose, as HTML text."""
     template = _environment().get_template("report.html")
     return template.render(report=report, members=chosen, only=only, agreements=agreements)
 

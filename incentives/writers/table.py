@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -22,16 +23,48 @@ def failed_rules(row: RowResult) -> list[str]:
 
 
 def _when(row: RowResult) -> str:
-    """``2020-12-27 07:00–19:00``; the zone's abbreviation only where it changes (DST)."""
+    """``2020-12-27 07:00–19:00``, ``2020-12-26 19:00–07:00+1`` for an end on a later day
+    (``+1``: the next day); the zone's abbreviation only where it changes (DST)."""
     start, end = row.start, row.end
     zones = start.tzname() != end.tzname()
     first = f"{start:%Y-%m-%d %H:%M}" + (f" {start:%Z}" if zones else "")
-    last = f"{end:%H:%M}" if start.date() == end.date() else f"{end:%m-%d %H:%M}"
+    days = (end.date() - start.date()).days
+    last = f"{end:%H:%M}" + (f"+{days}" if days else "")
     return f"{first}–{last}" + (f" {end:%Z}" if zones else "")
 
 
+def _why(row: RowResult, single: bool) -> str:
+    """What the last column says: ``qualifies``, the agreements it qualifies for, or the
+    failed rules."""
+    if single:
+        failed = [rule for o in row.outcomes for rule in o.failed]
+        return "qualifies" if row.qualifies else ", ".join(failed)
+    return ", ".join(row.qualifies) if row.qualifies else ", ".join(failed_rules(row))
+
+
+def _fits(report: Report, width: int) -> bool:
+    """Whether the table fits ``width`` columns with no word of its last column cut: the
+    numbers, times and ids take their full width, and the longest name in the last column
+    (``agreement:rule``) must fit in what is left."""
+    rows, single = report.rows, len(report.agreements) == 1
+    fixed = [
+        [str(r.line) for r in rows] + ["Line"],
+        [r.employee_id for r in rows] + ["Employee"],
+        [_when(r) for r in rows] + ["Shift"],
+        [str(r.hours) for r in rows] + ["Hours"],
+        [str(r.amount) for r in rows] + ["Amount"],
+    ]
+    if report.claims:
+        fixed += [[_money(r.paid) for r in rows] + ["Paid"]]
+        fixed += [[_money(r.difference) for r in rows] + ["Owed"]]
+    used = sum(max(len(v) for v in column) for column in fixed) + len(fixed)
+    words = [w for r in rows for w in _why(r, single).split(" ")]
+    return width - used >= max([9, *(len(w) for w in words)])
+
+
 def report_table(report: Report, console: Console) -> None:
-    """The report as a terminal table, with errors and totals under it."""
+    """The report as a terminal table, with errors and totals under it; where the table
+    would cut a word of its last column, a block per row instead."""
     claims = report.claims
     single = len(report.agreements) == 1
     against = report.agreements[0].id if single else f"{len(report.agreements)} agreements"
@@ -48,11 +81,14 @@ def report_table(report: Report, console: Console) -> None:
         return max([len(header), *(len(str(v)) for v in values)])
 
     rows = report.rows
-    # Numbers and times are never cut or wrapped; the words in the last column wrap.
+    if not _fits(report, console.width):
+        console.print(table.title)
+        _blocks(report, console)
+        _footer(report, console)
+        return
+    # Numbers, times and ids are never cut or wrapped; the last column wraps between words.
     table.add_column("Line", justify="right", no_wrap=True)
-    table.add_column(
-        "Employee", min_width=min(12, widest((r.employee_id for r in rows), "Employee"))
-    )
+    table.add_column("Employee", no_wrap=True)
     table.add_column("Shift", no_wrap=True, min_width=widest(map(_when, rows), "Shift"))
     table.add_column("Hours", justify="right", no_wrap=True)
     table.add_column(
@@ -71,14 +107,9 @@ def report_table(report: Report, console: Console) -> None:
     table.add_column(
         "Qualifies / failed rules" if single else "Qualifies for / failed rules",
         min_width=9,
-        overflow="fold",
     )
     for row in report.rows:
-        if single:
-            failed = [rule for o in row.outcomes for rule in o.failed]
-            why = "qualifies" if row.qualifies else ", ".join(failed)
-        else:
-            why = ", ".join(row.qualifies) if row.qualifies else ", ".join(failed_rules(row))
+        why = _why(row, single)
         style = "green" if row.qualifies else "dim"
         cells: list[str | Text] = [
             str(row.line),
@@ -99,6 +130,32 @@ def report_table(report: Report, console: Console) -> None:
         cells.append(Text(why, style=style))
         table.add_row(*cells)
     console.print(table)
+    _footer(report, console)
+
+
+def _blocks(report: Report, console: Console) -> None:
+    """A block per row: where, the amounts, then what it qualifies for or failed, wrapped
+    between words and indented."""
+    single = len(report.agreements) == 1
+    for row in report.rows:
+        money = f"amount {row.amount}"
+        if report.claims:
+            money += f"   paid {_money(row.paid) or '-'}   owed {_money(row.difference) or '-'}"
+        why = _why(row, single)
+        said = why if single or not row.qualifies else f"qualifies for {why}"
+        if not row.qualifies:
+            said = f"failed: {why}"
+        style = "green" if row.qualifies else "dim"
+        console.print(
+            Text(f"\nLine {row.line}   {row.employee_id}   {_when(row)}   {row.hours} hours")
+        )
+        console.print(Padding(Text(money), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(said, style=style), (0, 0, 0, 2), expand=False))
+
+
+def _footer(report: Report, console: Console) -> None:
+    """The rows in error and the totals, under the table."""
+    claims = report.claims
     if report.errors:
         errors = Table(title="Rows not evaluated", title_justify="left")
         errors.add_column("Line", justify="right")
