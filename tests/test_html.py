@@ -288,3 +288,26 @@ def test_day_parts_are_bands_of_each_day(tmp_path: Path) -> None:
     )
     assert float(bands[1]["x"] or 0) == pytest.approx(700 * 19 / 168, abs=0.01)
     assert float(bands[-1]["width"] or 0) == pytest.approx(700 * 5 / 168, abs=0.01)
+
+
+def test_a_rule_counted_per_pay_period_draws_the_pay_period(tmp_path: Path) -> None:
+    agreement = _agreement(
+        pay_period={"anchor": "2021-01-03T00:00", "days": 14},
+        attendance={"forfeit_on": ["sick"], "scope": "pay_period"},
+    )
+    page = _page(
+        tmp_path,
+        agreement,
+        "employee_id,classification,start,end,extra\n"
+        "E1,RN,2021-01-04T07:00,2021-01-04T19:00,true\n"
+        "E1,RN,2021-01-12T07:00,2021-01-12T19:00,true\n",
+    )
+    # Both shifts are in the pay period of Jan 3 to Jan 17 (336 hours): one picture, a
+    # label for each of its 14 days; Jan 12 07:00 is 9 days and 7 hours in.
+    assert [s.get("aria-label") for t, s in page.elements if t == "svg"] == [
+        "Pay period from Sun Jan 3, 2021 12:00 AM PST"
+    ]
+    assert len(page.all("line", "day")) == 14
+    assert "Tue 12" in page.words
+    later = page.all("rect", "shift")[1]
+    assert float(later["x"] or 0) == pytest.approx(700 * (9 * 24 + 7) / 336, abs=0.01)

@@ -15,7 +15,7 @@ import pytest
 from strategies import esi_agreement
 
 from incentives import UnknownKindError
-from incentives._agreement import PAYOUT_KINDS, PayoutComponent, WindowRule
+from incentives._agreement import PAYOUT_KINDS, PayoutComponent, Quoted, WindowRule
 from incentives._terms import Compiled
 from incentives.rules import payout, window
 
@@ -26,7 +26,9 @@ def test_the_model_s_window_rules_are_the_registry_s() -> None:
 
 def test_the_model_s_payout_kinds_are_the_registry_s() -> None:
     assert set(PAYOUT_KINDS) == set(payout.KINDS)
+    # A component's other keys filter it (periods, classifications) or quote it (clause).
     fields = set(PayoutComponent.model_fields) - {"periods", "classifications"}
+    fields -= set(Quoted.model_fields)
     assert fields == set(payout.KINDS)
 
 

@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from .. import _people, _time
-from .._agreement import Agreement, parse_day_part
+from .._agreement import Agreement, PayPeriod, parse_day_part
 from .._report import Reason, Report, RowError, RowResult
 from .explain import quoted_once
-from .week import Drawn, Week, week, workweek_start
+from .week import Drawn, Week, pay_period_start, week, workweek_start
 
 Only = Literal["underpaid", "qualifying", "failed"]
 ONLY: tuple[Only, ...] = ("underpaid", "qualifying", "failed")
@@ -157,24 +157,41 @@ def _beyond(row: RowResult) -> Fraction | None:
 def _weeks(
     member: Member, agreements: Sequence[Agreement], tz: ZoneInfo, as_of: date | None
 ) -> list[Week]:
-    """A picture of every workweek (of the first agreement's workweek) with a shift: the
-    windows of every agreement shaded, the first one's day-parts marked."""
-    weekday, hour, minute = agreements[0].workweek
+    """A picture of every period with a shift: the first agreement's workweek, or its pay
+    period where it counts per pay period (an FTE threshold or an attendance rule of
+    ``scope = "pay_period"``); the windows of every agreement shaded, the first one's
+    day-parts marked."""
+    first = agreements[0]
+    terms = first.terms(as_of)
+    period = _counted_per_pay_period(first, as_of)
     starts: dict[datetime, list[Shift]] = {}
     for shift in member.shifts:
         local = shift.row.start.astimezone(tz)
-        starts.setdefault(workweek_start(local, weekday, hour, minute), []).append(shift)
+        if period is not None:
+            begin = pay_period_start(local, period.anchor, period.days)
+        else:
+            begin = workweek_start(local, *first.workweek)
+        starts.setdefault(begin, []).append(shift)
     windows = [
         (_at(w.start, _time.zone(a.timezone)), _at(w.end, _time.zone(a.timezone)))
         for a in agreements
         for w in a.terms(as_of).windows
     ]
-    parts = {n: parse_day_part(p) for n, p in agreements[0].terms(as_of).periods.items()}
+    parts = {n: parse_day_part(p) for n, p in terms.periods.items()}
     forfeits = _forfeits(member)
+    length, name = (period.days, "Pay period") if period is not None else (7, "Workweek")
     return [
-        week(start, tz, windows, [_drawn(s, forfeits) for s in shifts], parts)
+        week(start, tz, windows, [_drawn(s, forfeits) for s in shifts], parts, length, name)
         for start, shifts in sorted(starts.items())
     ]
+
+
+def _counted_per_pay_period(agreement: Agreement, as_of: date | None) -> PayPeriod | None:
+    """The agreement's pay period, when a rule of it counts per pay period."""
+    terms = agreement.terms(as_of)
+    thresholds = terms.extra.beyond_fte and terms.extra.scope == "pay_period"
+    absences = bool(terms.attendance.forfeit_on) and terms.attendance.scope == "pay_period"
+    return agreement.pay_period if thresholds or absences else None
 
 
 def _forfeits(member: Member) -> dict[int, list[int]]:

@@ -99,17 +99,30 @@ def workweek_start(moment: datetime, weekday: int, hour: int, minute: int) -> da
     return start.replace(tzinfo=tz)
 
 
+def pay_period_start(moment: datetime, anchor: datetime, days: int) -> datetime:
+    """The start of the pay period that holds ``moment``: ``anchor`` (local wall clock)
+    moved on or back by whole periods of ``days`` local days."""
+    local = moment.replace(tzinfo=None)
+    periods = (local - anchor.replace(tzinfo=None)) // timedelta(days=days)
+    return (anchor.replace(tzinfo=None) + timedelta(days=days * periods)).replace(
+        tzinfo=moment.tzinfo
+    )
+
+
 def week(
     start: datetime,
     tz: ZoneInfo,
     windows: Sequence[tuple[datetime, datetime]],
     shifts: Sequence[Drawn],
     day_parts: Mapping[str, tuple[int, int]] | None = None,
+    length: int = 7,
+    name: str = "Workweek",
 ) -> Week:
-    """The picture of the workweek from ``start`` (local wall clock): ``windows`` are
-    instants, ``day_parts`` the named (start, end) minutes after local midnight."""
+    """The picture of the workweek (or another period of ``length`` local days, such as a
+    pay period) from ``start`` (local wall clock): ``windows`` are instants, ``day_parts``
+    the named (start, end) minutes after local midnight."""
     first = _instant(start, tz)
-    last = _instant(start.replace(tzinfo=None) + timedelta(days=7), tz)
+    last = _instant(start.replace(tzinfo=None) + timedelta(days=length), tz)
     # Elapsed time is taken in UTC: two datetimes of one zone subtract as wall clocks.
     begin, finish = first.astimezone(_UTC), last.astimezone(_UTC)
     scale = WIDTH / (finish - begin).total_seconds()
@@ -119,15 +132,17 @@ def week(
         return round(seconds * scale, 2)
 
     days = []
-    for n in range(7):
+    for n in range(length + 1):
         midnight = _instant(start.replace(tzinfo=None, hour=0, minute=0) + timedelta(days=n), tz)
         if begin <= midnight.astimezone(_UTC) < finish:
-            days.append((x(midnight), _people.day(midnight.date()).rsplit(",", 1)[0]))
+            said = _people.day(midnight.date()).rsplit(",", 1)[0]
+            # Over a week, the day's name and number only ("Sun 3"), so that they fit.
+            days.append((x(midnight), said if length <= 7 else f"{said[:3]} {midnight.day}"))
     shaded = [(x(a), x(b) - x(a)) for a, b in windows if x(a) < WIDTH and x(b) > 0]
     clocks = _clock_changes(first, last, tz, x)
     bars = [_bar(shift, TOP + LANE * i, x) for i, shift in enumerate(shifts)]
-    label = f"Workweek from {_people.moment(first)}"
-    parts = _parts(start, tz, day_parts or {}, x)
+    label = f"{name} from {_people.moment(first)}"
+    parts = _parts(start, tz, day_parts or {}, x, length)
     return Week(first, last, label, days, shaded, clocks, bars, parts)
 
 
@@ -146,6 +161,7 @@ def _parts(
     tz: ZoneInfo,
     day_parts: Mapping[str, tuple[int, int]],
     x: Callable[[datetime], float],
+    length: int = 7,
 ) -> list[tuple[float, float, str]]:
     """Each day-part's occurrences that touch the week (those wrapping midnight from the
     day before included), clipped to the week."""
@@ -153,7 +169,7 @@ def _parts(
     base = start.replace(tzinfo=None, hour=0, minute=0, second=0)
     for name, (begin, end) in day_parts.items():
         length = (end - begin) % (24 * 60) or 24 * 60
-        for n in range(-1, 8):
+        for n in range(-1, length + 1):
             opens = _instant(base + timedelta(days=n, minutes=begin), tz)
             closes = _instant(base + timedelta(days=n, minutes=begin + length), tz)
             left, right = x(opens), x(closes)
