@@ -311,3 +311,13 @@ def test_a_rule_counted_per_pay_period_draws_the_pay_period(tmp_path: Path) -> N
     assert "Tue 12" in page.words
     later = page.all("rect", "shift")[1]
     assert float(later["x"] or 0) == pytest.approx(700 * (9 * 24 + 7) / 336, abs=0.01)
+
+
+def test_the_legend_names_only_what_the_agreements_draw() -> None:
+    plain = rcp_page().words  # no day-parts, no FTE threshold
+    assert "agreement window" in plain
+    assert "day-part" not in plain and "FTE threshold" not in plain
+    scpmg = ROOT / "examples" / "usw7600-scpmg-anesthesia"
+    agreement = incentives.load_agreement(scpmg / "agreement.toml")
+    report = incentives.evaluate([agreement], incentives.read_shifts(scpmg / "shifts.csv"))
+    assert "hours under the FTE threshold" in Page(report_html(report, [agreement])).words

@@ -254,7 +254,14 @@ def render_members(
 ) -> str:
     """The document of the members :func:`members` chose, as HTML text."""
     template = _environment().get_template("report.html")
-    return template.render(report=report, members=chosen, only=only, agreements=agreements)
+    terms = [a.terms(report.as_of) for a in agreements]
+    legend = {
+        "threshold": any(t.extra.beyond_fte for t in terms),
+        "parts": any(t.periods for t in terms),
+    }
+    return template.render(
+        report=report, members=chosen, only=only, agreements=agreements, legend=legend
+    )
 
 
 def write_html(

@@ -168,10 +168,10 @@ def _parts(
     found = []
     base = start.replace(tzinfo=None, hour=0, minute=0, second=0)
     for name, (begin, end) in day_parts.items():
-        length = (end - begin) % (24 * 60) or 24 * 60
+        minutes = (end - begin) % (24 * 60) or 24 * 60
         for n in range(-1, length + 1):
             opens = _instant(base + timedelta(days=n, minutes=begin), tz)
-            closes = _instant(base + timedelta(days=n, minutes=begin + length), tz)
+            closes = _instant(base + timedelta(days=n, minutes=begin + minutes), tz)
             left, right = x(opens), x(closes)
             if right > left:
                 found.append((left, round(right - left, 2), name))

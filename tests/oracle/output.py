@@ -127,14 +127,14 @@ def explain_text(report: Report, line: int, agreements: list[Agreement], source:
         if outcome.day_part:
             out.append(f"  day-part: starts in {outcome.day_part}")
         width = max(len(r.rule) for r in outcome.reasons)
-        failed = [r.clause for r in outcome.reasons if r.clause and not r.ok]
+        clauses_failed = [r.clause for r in outcome.reasons if r.clause and not r.ok]
         said: list[str] = []
         for reason in outcome.reasons:
             mark = "pass" if reason.ok else "FAIL"
             out.append(f"  [{mark}] {reason.rule:<{width}}  {reason.detail}")
             # Each clause once: under the first rule that failed for it, else the first.
             clause = reason.clause
-            if clause and clause not in said and (not reason.ok or clause not in failed):
+            if clause and clause not in said and (not reason.ok or clause not in clauses_failed):
                 out.append(" " * (width + 11) + clause)
                 said.append(clause)
         for adjustment in outcome.adjustments:
