@@ -65,13 +65,8 @@ def trusted(cls: type[_M], **values: Any) -> _M:
     return model
 
 
-class Reason(_Model):
-    """One rule's verdict on one shift, in words a person can quote."""
-
-    rule: Rule
-    ok: bool
-    detail: str
-    clause: str | None = None
+class _Quoting(_Model):
+    """A model whose ``clause`` is written only when the agreement gives one."""
 
     @model_serializer(mode="wrap")
     def _clause_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -81,7 +76,16 @@ class Reason(_Model):
         return data
 
 
-class Adjustment(_Model):
+class Reason(_Quoting):
+    """One rule's verdict on one shift, in words a person can quote."""
+
+    rule: Rule
+    ok: bool
+    detail: str
+    clause: str | None = None
+
+
+class Adjustment(_Quoting):
     """An amount removed from an outcome by a limit or by stacking (``amount`` <= 0)."""
 
     rule: Literal["limit", "stacking"]
@@ -90,13 +94,6 @@ class Adjustment(_Model):
     limit: str | None = None
     """The limit's key (``max_amount_per_workweek``), for rule ``limit``."""
     clause: str | None = None
-
-    @model_serializer(mode="wrap")
-    def _clause_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if data.get("clause") is None:
-            data.pop("clause", None)
-        return data
 
 
 class Outcome(_Model):
