@@ -587,9 +587,11 @@ def report(
     """A document for each member: totals, a picture of each workweek and every shift with
     its reasons, as one HTML file that prints to PDF (a page a member)."""
     with _bad_input():
-        loaded, _, decided = _report(
-            agreements, shifts, as_of, timezone, ambiguous, _reading(options)
-        )
+        loaded = [load_agreement(p) for p in agreements]
+        batch = _read(shifts, _reading(options))
+        # Only the chosen members' rows are decided (each member's rows decide alone).
+        lines = _chosen_lines(batch, (), employees) if employees else None
+        decided = _decided(loaded, batch, as_of, timezone, ambiguous, lines)
         chosen = members(decided, loaded, employees, only)
         text = render_members(decided, loaded, chosen, only)
         if output is None or output == "-":

@@ -316,8 +316,23 @@ def test_a_rule_counted_per_pay_period_draws_the_pay_period(tmp_path: Path) -> N
 def test_the_legend_names_only_what_the_agreements_draw() -> None:
     plain = rcp_page().words  # no day-parts, no FTE threshold
     assert "agreement window" in plain
-    assert "day-part" not in plain and "FTE threshold" not in plain
+    assert "day-part" not in plain
+    assert "FTE threshold" not in plain
     scpmg = ROOT / "examples" / "usw7600-scpmg-anesthesia"
     agreement = incentives.load_agreement(scpmg / "agreement.toml")
     report = incentives.evaluate([agreement], incentives.read_shifts(scpmg / "shifts.csv"))
     assert "hours under the FTE threshold" in Page(report_html(report, [agreement])).words
+
+
+def test_the_command_shows_the_members_asked_for_in_that_order(tmp_path: Path) -> None:
+    out = tmp_path / "two.html"
+    command = [sys.executable, "-m", "incentives", "report", "-a", str(RCP / "agreement.toml")]
+    command += [str(RCP / "shifts.csv"), "--employee", "R106", "--employee", "R103"]
+    done = subprocess.run([*command, "-o", str(out)], capture_output=True, text=True, check=False)
+    # R106 worked lines 7 and 8; R103 line 4 and was sick on line 15.
+    assert done.stderr == f"wrote {out}: 2 member(s), 4 shift(s)\n"
+    page = Page(out.read_text(encoding="utf-8"))
+    assert [s["data-employee"] for s in page.all("section", "member")] == ["R106", "R103"]
+    unknown = subprocess.run([*command, "--employee", "R999"], capture_output=True, text=True)
+    assert unknown.returncode == 2
+    assert "no row of employee 'R999' (employees: R101," in unknown.stderr
