@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -336,3 +336,27 @@ def test_the_command_shows_the_members_asked_for_in_that_order(tmp_path: Path) -
     unknown = subprocess.run([*command, "--employee", "R999"], capture_output=True, text=True)
     assert unknown.returncode == 2
     assert "no row of employee 'R999' (employees: R101," in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "changes"),
+    [
+        ("America/Los_Angeles", "2020-11-01", ["clocks change: PST from 1:00 AM"]),
+        ("America/Los_Angeles", "2021-03-14", ["clocks change: PDT from 3:00 AM"]),
+        ("Europe/London", "2021-03-28", ["clocks change: BST from 2:00 AM"]),
+        ("Australia/Lord_Howe", "2021-04-04", ["clocks change: +1030 from 1:30 AM"]),
+        ("Asia/Kolkata", "2021-03-14", []),
+    ],
+)
+def test_clock_changes_are_found_day_by_day_as_hour_by_hour(
+    zone: str, start: str, changes: list[str]
+) -> None:
+    from incentives.writers import week as drawing
+
+    tz = ZoneInfo(zone)
+    first = datetime.fromisoformat(f"{start}T00:00").replace(tzinfo=tz)
+    for days in (7, 14):
+        last = (first.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=tz)
+        found = drawing._clock_changes(first, last, tz, lambda moment: 0.0)
+        assert found == drawing._hourly(first, last, tz, lambda moment: 0.0)
+        assert [said for _, said in found] == changes

@@ -190,10 +190,26 @@ def _instant(local: datetime, tz: ZoneInfo) -> datetime:
 def _clock_changes(
     first: datetime, last: datetime, tz: ZoneInfo, x: Callable[[datetime], float]
 ) -> list[tuple[float, str]]:
-    """Where the zone's offset changes inside the week, hour by hour, and to what."""
+    """Where the zone's offset changes inside the period, and to what: a day (24 hours
+    from the period's start) whose offset at its end is not the one at its start is
+    searched hour by hour. (An offset that changed and changed back within one day would
+    be missed; no zone has done that.)"""
+    changes: list[tuple[float, str]] = []
+    moment, end = first.astimezone(_UTC), last.astimezone(_UTC)
+    while moment < end:
+        day_end = min(moment + timedelta(days=1), end)
+        if moment.astimezone(tz).utcoffset() != day_end.astimezone(tz).utcoffset():
+            changes += _hourly(moment, day_end, tz, x)
+        moment = day_end
+    return changes
+
+
+def _hourly(
+    moment: datetime, end: datetime, tz: ZoneInfo, x: Callable[[datetime], float]
+) -> list[tuple[float, str]]:
+    """The changes of offset from ``moment`` to ``end``, hour by hour of elapsed time."""
     changes = []
-    moment = first.astimezone(_UTC)
-    end = last.astimezone(_UTC)
+    moment, end = moment.astimezone(_UTC), end.astimezone(_UTC)  # not wall-clock hours
     before = moment.astimezone(tz).utcoffset()
     while moment < end:
         moment += timedelta(hours=1)
