@@ -24,7 +24,7 @@ from .. import _people, _time
 from .._agreement import Agreement, PayPeriod, parse_day_part
 from .._report import Reason, Report, RowError, RowResult
 from .explain import quoted_once
-from .week import Drawn, Week, pay_period_start, week, workweek_start
+from .week import Drawn, Week, at, pay_period_start, week, workweek_start
 
 Only = Literal["underpaid", "qualifying", "failed"]
 ONLY: tuple[Only, ...] = ("underpaid", "qualifying", "failed")
@@ -173,7 +173,7 @@ def _weeks(
             begin = workweek_start(local, *first.workweek)
         starts.setdefault(begin, []).append(shift)
     windows = [
-        (_at(w.start, _time.zone(a.timezone)), _at(w.end, _time.zone(a.timezone)))
+        (at(w.start, _time.zone(a.timezone)), at(w.end, _time.zone(a.timezone)))
         for a in agreements
         for w in a.terms(as_of).windows
     ]
@@ -219,10 +219,6 @@ def _drawn(shift: Shift, forfeits: dict[int, list[int]]) -> Drawn:
         shift.beyond,
         said if lost else "",
     )
-
-
-def _at(local: datetime, tz: ZoneInfo) -> datetime:
-    return datetime.fromtimestamp(_time.resolve_boundary(local, tz), tz)
 
 
 def _environment() -> jinja2.Environment:

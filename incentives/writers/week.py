@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from .. import _people
+from .. import _people, _time
 
 WIDTH = 700
 """Width of the time axis, in SVG units."""
@@ -121,8 +121,8 @@ def week(
     """The picture of the workweek (or another period of ``length`` local days, such as a
     pay period) from ``start`` (local wall clock): ``windows`` are instants, ``day_parts``
     the named (start, end) minutes after local midnight."""
-    first = _instant(start, tz)
-    last = _instant(start.replace(tzinfo=None) + timedelta(days=length), tz)
+    first = at(start, tz)
+    last = at(start.replace(tzinfo=None) + timedelta(days=length), tz)
     # Elapsed time is taken in UTC: two datetimes of one zone subtract as wall clocks.
     begin, finish = first.astimezone(_UTC), last.astimezone(_UTC)
     scale = WIDTH / (finish - begin).total_seconds()
@@ -133,7 +133,7 @@ def week(
 
     days = []
     for n in range(length + 1):
-        midnight = _instant(start.replace(tzinfo=None, hour=0, minute=0) + timedelta(days=n), tz)
+        midnight = at(start.replace(tzinfo=None, hour=0, minute=0) + timedelta(days=n), tz)
         if begin <= midnight.astimezone(_UTC) < finish:
             said = _people.day(midnight.date()).rsplit(",", 1)[0]
             # Over a week, the day's name and number only ("Sun 3"), so that they fit.
@@ -170,21 +170,20 @@ def _parts(
     for name, (begin, end) in day_parts.items():
         minutes = (end - begin) % (24 * 60) or 24 * 60
         for n in range(-1, length + 1):
-            opens = _instant(base + timedelta(days=n, minutes=begin), tz)
-            closes = _instant(base + timedelta(days=n, minutes=begin + minutes), tz)
+            opens = at(base + timedelta(days=n, minutes=begin), tz)
+            closes = at(base + timedelta(days=n, minutes=begin + minutes), tz)
             left, right = x(opens), x(closes)
             if right > left:
                 found.append((left, round(right - left, 2), name))
     return found
 
 
-def _instant(local: datetime, tz: ZoneInfo) -> datetime:
-    """A wall-clock time as an aware datetime in ``tz`` (the earlier one in a fold; one
-    in a gap moves on by the gap)."""
-    naive = local.replace(tzinfo=None)
-    aware = naive.replace(tzinfo=tz)
-    back = aware.astimezone(_UTC).astimezone(tz)
-    return back if back.replace(tzinfo=None) == naive else aware.astimezone(tz)
+def at(local: datetime, tz: ZoneInfo) -> datetime:
+    """A recurring wall-clock boundary (a midnight, a day-part, a window's bound) as an
+    aware datetime in ``tz``, by the one policy of :func:`incentives._time.resolve_boundary`
+    (the first occurrence in a fold; the end of a gap)."""
+    moment = _time.resolve_boundary(local.replace(tzinfo=None), tz)
+    return datetime.fromtimestamp(moment, tz)
 
 
 def _clock_changes(
