@@ -16,8 +16,8 @@ import pytest
 
 import incentives
 from incentives import _people
-from incentives.writers.html import report_html
-from incentives.writers.week import workweek_start
+from incentives._terms import Compiled
+from incentives.writers.html import members, report_html
 
 ROOT = Path(__file__).resolve().parent.parent
 RCP = ROOT / "examples" / "usw7600-rcp"
@@ -76,16 +76,6 @@ def test_times_carry_the_abbreviation_in_force() -> None:
     assert _people.span(*night) == "Thu Dec 31, 2020 7:00 PM PST to Fri Jan 1, 2021 7:30 AM PST"
     assert _people.clock(datetime(2021, 1, 1, 0, 5)) == "12:05 AM"
     assert _people.clock(datetime(2021, 1, 1, 12, 0)) == "12:00 PM"
-
-
-def test_a_workweek_starts_at_its_last_boundary() -> None:
-    sunday = 6
-    start = workweek_start(datetime(2020, 12, 27, 7, 0, tzinfo=LA), sunday, 0, 0)
-    assert start == datetime(2020, 12, 27, 0, 0, tzinfo=LA)
-    start = workweek_start(datetime(2020, 12, 26, 23, 59, tzinfo=LA), sunday, 0, 0)
-    assert start == datetime(2020, 12, 20, 0, 0, tzinfo=LA)
-    start = workweek_start(datetime(2020, 12, 27, 6, 59, tzinfo=LA), sunday, 7, 0)
-    assert start == datetime(2020, 12, 20, 7, 0, tzinfo=LA)
 
 
 # --------------------------------------------------------------------------- the document
@@ -311,6 +301,69 @@ def test_a_rule_counted_per_pay_period_draws_the_pay_period(tmp_path: Path) -> N
     assert "Tue 12" in page.words
     later = page.all("rect", "shift")[1]
     assert float(later["x"] or 0) == pytest.approx(700 * (9 * 24 + 7) / 336, abs=0.01)
+
+
+def test_a_shift_in_the_repeated_hour_is_in_the_week_the_engine_gives_it(tmp_path: Path) -> None:
+    # The workweek starts Sunday 01:30. On Nov 1, 2020 01:30 happens twice; the week starts
+    # at the first, 01:30 PDT (08:30 UTC). A shift from the second 01:15 (PST, 09:15 UTC)
+    # starts 45 minutes into that week, though its wall clock reads earlier than 01:30; the
+    # week ends Nov 8 01:30 PST, 169 hours on.
+    agreement = _agreement(
+        workweek_start="sunday 01:30",
+        windows=[{"start": "2020-10-01T00:00", "end": "2020-12-01T00:00"}],
+    )
+    page = _page(
+        tmp_path,
+        agreement,
+        "employee_id,classification,start,end,extra\n"
+        "E1,RN,2020-11-01T01:15-08:00,2020-11-01T09:15-08:00,true\n",
+    )
+    assert [s.get("aria-label") for t, s in page.elements if t == "svg"] == [
+        "Workweek from Sun Nov 1, 2020 1:30 AM PDT"
+    ]
+    [bar] = page.all("rect", "shift")
+    assert float(bar["x"] or 0) == pytest.approx(700 * 0.75 / 169, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        {"workweek_start": "sunday 01:30"},
+        {"workweek_start": "sunday 02:30"},
+        {
+            "pay_period": {"anchor": "2021-03-07T02:30", "days": 14},
+            "attendance": {"forfeit_on": ["sick"], "scope": "pay_period"},
+        },
+    ],
+)
+def test_the_pictured_periods_are_the_engines(tmp_path: Path, terms: dict[str, object]) -> None:
+    # Shifts every 5 hours 17 minutes over both clock changes of 2021 and the weeks around
+    # them: each is pictured in the period the engine's calendar puts it in.
+    agreement = _agreement(
+        windows=[{"start": "2021-01-01T00:00", "end": "2022-01-01T00:00"}], **terms
+    )
+    first = datetime(2021, 3, 1, tzinfo=ZoneInfo("UTC"))
+    lines = ["employee_id,classification,start,end,extra"]
+    for spring_or_fall in (first, datetime(2021, 10, 25, tzinfo=ZoneInfo("UTC"))):
+        for n in range(2 * 21 * 24 // 5):
+            start = spring_or_fall + timedelta(minutes=317 * n)
+            end = start + timedelta(hours=4)
+            lines.append(f"E1,RN,{start.isoformat()},{end.isoformat()},true")
+    shifts = tmp_path / "s.csv"
+    shifts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = incentives.evaluate([agreement], incentives.read_shifts(shifts))
+    compiled = Compiled.of(agreement, None)
+    calendar = compiled.workweeks if compiled.pay_periods is None else compiled.pay_periods
+    [member] = members(report, [agreement])
+    pictured = {
+        bar.line: (int(w.start.timestamp()), int(w.end.timestamp()))
+        for w in member.weeks
+        for bar in w.bars
+    }
+    assert len(pictured) == len(lines) - 1
+    for row in report.rows:
+        period = calendar.of(int(row.start.timestamp()))
+        assert pictured[row.line] == (period.start, period.end)
 
 
 def test_the_legend_names_only_what_the_agreements_draw() -> None:

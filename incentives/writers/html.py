@@ -19,12 +19,14 @@ from typing import Literal, TextIO
 from zoneinfo import ZoneInfo
 
 import jinja2
+import polars as pl
 
 from .. import _people, _time
 from .._agreement import Agreement, PayPeriod, parse_day_part
 from .._report import Reason, Report, RowError, RowResult
+from .._terms import Compiled, Span
 from .explain import quoted_once
-from .week import Drawn, Week, at, pay_period_start, week, workweek_start
+from .week import Drawn, Week, at, week
 
 Only = Literal["underpaid", "qualifying", "failed"]
 ONLY: tuple[Only, ...] = ("underpaid", "qualifying", "failed")
@@ -93,9 +95,28 @@ def members(
     order = list(employees) if employees else sorted(found)
     chosen = [found[e] for e in order if e in found]
     tz = _time.zone(report.timezone)
+    periods = _periods(chosen, agreements[0], report.as_of)
     for member in chosen:
-        member.weeks = _weeks(member, agreements, tz, report.as_of)
+        member.weeks = _weeks(member, agreements, tz, report.as_of, periods)
     return chosen
+
+
+def _periods(
+    chosen: Sequence[Member], agreement: Agreement, as_of: date | None
+) -> dict[int, tuple[int, int]]:
+    """The period each shift (by line) is pictured in, as instants ``[start, end)``: the
+    first agreement's workweek, or its pay period where it counts per pay period, decided
+    by the engine's own calendar, for every shift at once."""
+    lines = [s.row.line for m in chosen for s in m.shifts]
+    starts = [int(s.row.start.timestamp()) for m in chosen for s in m.shifts]
+    if not starts:
+        return {}
+    compiled = Compiled.of(agreement, as_of)
+    scope = "pay_period" if _counted_per_pay_period(agreement, as_of) else "workweek"
+    table = Span(min(starts), max(starts)).offsets(compiled.tz, compiled.scope_days(scope))
+    frame = pl.DataFrame({"t": starts}, schema={"t": pl.Int64})
+    found = compiled.scope(scope).add(frame, "t", table, "p")
+    return dict(zip(lines, zip(found["p.start"], found["p.end"], strict=True), strict=True))
 
 
 def _wanted(shift: Shift, only: Only | None) -> bool:
@@ -155,34 +176,37 @@ def _beyond(row: RowResult) -> Fraction | None:
 
 
 def _weeks(
-    member: Member, agreements: Sequence[Agreement], tz: ZoneInfo, as_of: date | None
+    member: Member,
+    agreements: Sequence[Agreement],
+    tz: ZoneInfo,
+    as_of: date | None,
+    periods: dict[int, tuple[int, int]],
 ) -> list[Week]:
-    """A picture of every period with a shift: the first agreement's workweek, or its pay
-    period where it counts per pay period (an FTE threshold or an attendance rule of
-    ``scope = "pay_period"``); the windows of every agreement shaded, the first one's
-    day-parts marked."""
+    """A picture of every period with a shift (``periods``, by line), the windows of every
+    agreement shaded, the first one's day-parts marked."""
     first = agreements[0]
-    terms = first.terms(as_of)
-    period = _counted_per_pay_period(first, as_of)
-    starts: dict[datetime, list[Shift]] = {}
+    starts: dict[tuple[int, int], list[Shift]] = {}
     for shift in member.shifts:
-        local = shift.row.start.astimezone(tz)
-        if period is not None:
-            begin = pay_period_start(local, period.anchor, period.days)
-        else:
-            begin = workweek_start(local, *first.workweek)
-        starts.setdefault(begin, []).append(shift)
+        starts.setdefault(periods[shift.row.line], []).append(shift)
     windows = [
         (at(w.start, _time.zone(a.timezone)), at(w.end, _time.zone(a.timezone)))
         for a in agreements
         for w in a.terms(as_of).windows
     ]
-    parts = {n: parse_day_part(p) for n, p in terms.periods.items()}
+    parts = {n: parse_day_part(p) for n, p in first.terms(as_of).periods.items()}
     forfeits = _forfeits(member)
-    length, name = (period.days, "Pay period") if period is not None else (7, "Workweek")
+    name = "Pay period" if _counted_per_pay_period(first, as_of) else "Workweek"
     return [
-        week(start, tz, windows, [_drawn(s, forfeits) for s in shifts], parts, length, name)
-        for start, shifts in sorted(starts.items())
+        week(
+            datetime.fromtimestamp(begin, tz),
+            datetime.fromtimestamp(end, tz),
+            tz,
+            windows,
+            [_drawn(s, forfeits) for s in shifts],
+            parts,
+            name,
+        )
+        for (begin, end), shifts in sorted(starts.items())
     ]
 
 

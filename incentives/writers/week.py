@@ -87,42 +87,22 @@ class Week:
         return WIDTH
 
 
-def workweek_start(moment: datetime, weekday: int, hour: int, minute: int) -> datetime:
-    """The start of the workweek that holds ``moment`` (local wall clock, then its instant):
-    the last ``weekday hour:minute`` at or before it."""
-    tz = moment.tzinfo
-    local = moment.replace(tzinfo=None)
-    back = (local.weekday() - weekday) % 7
-    start = (local - timedelta(days=back)).replace(hour=hour, minute=minute, second=0)
-    if start > local:
-        start -= timedelta(days=7)
-    return start.replace(tzinfo=tz)
-
-
-def pay_period_start(moment: datetime, anchor: datetime, days: int) -> datetime:
-    """The start of the pay period that holds ``moment``: ``anchor`` (local wall clock)
-    moved on or back by whole periods of ``days`` local days."""
-    local = moment.replace(tzinfo=None)
-    periods = (local - anchor.replace(tzinfo=None)) // timedelta(days=days)
-    return (anchor.replace(tzinfo=None) + timedelta(days=days * periods)).replace(
-        tzinfo=moment.tzinfo
-    )
-
-
 def week(
-    start: datetime,
+    first: datetime,
+    last: datetime,
     tz: ZoneInfo,
     windows: Sequence[tuple[datetime, datetime]],
     shifts: Sequence[Drawn],
     day_parts: Mapping[str, tuple[int, int]] | None = None,
-    length: int = 7,
     name: str = "Workweek",
 ) -> Week:
-    """The picture of the workweek (or another period of ``length`` local days, such as a
-    pay period) from ``start`` (local wall clock): ``windows`` are instants, ``day_parts``
-    the named (start, end) minutes after local midnight."""
-    first = at(start, tz)
-    last = at(start.replace(tzinfo=None) + timedelta(days=length), tz)
+    """The picture of the workweek (or another period, such as a pay period) from the
+    instant ``first`` to ``last``, as the engine's calendar gives them (a period with a
+    clock change is an hour longer or shorter): ``windows`` are instants, ``day_parts`` the
+    named (start, end) minutes after local midnight."""
+    first, last = first.astimezone(tz), last.astimezone(tz)
+    start = first.replace(tzinfo=None)
+    length = (last.date() - first.date()).days
     # Elapsed time is taken in UTC: two datetimes of one zone subtract as wall clocks.
     begin, finish = first.astimezone(_UTC), last.astimezone(_UTC)
     scale = WIDTH / (finish - begin).total_seconds()
@@ -133,7 +113,7 @@ def week(
 
     days = []
     for n in range(length + 1):
-        midnight = at(start.replace(tzinfo=None, hour=0, minute=0) + timedelta(days=n), tz)
+        midnight = at(start.replace(hour=0, minute=0) + timedelta(days=n), tz)
         if begin <= midnight.astimezone(_UTC) < finish:
             said = _people.day(midnight.date()).rsplit(",", 1)[0]
             # Over a week, the day's name and number only ("Sun 3"), so that they fit.
