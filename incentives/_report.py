@@ -10,6 +10,7 @@ A report made by :func:`incentives.evaluate` keeps the engine's decided frame an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -247,6 +248,21 @@ class Totals(_Model):
     overtime_paid: SignedCents | None = None
     overtime_underpaid: Cents | None = None
     overtime_overpaid: Cents | None = None
+
+    @classmethod
+    def of_parts(cls, parts: Sequence[Totals]) -> Totals:
+        """The totals of a report decided in parts that share no employee (each rule
+        looks at one employee's rows): counts and sums add up, ``by_employee`` merges,
+        and a sum that no part has (no claims, no overtime rule) stays absent."""
+        summed: dict[str, Any] = dict.fromkeys(("rows", "evaluated", "errors", "qualifying"), 0)
+        summed["amount"] = Decimal(0)
+        employees: dict[str, Decimal] = {}
+        for part in parts:
+            employees |= part.by_employee
+            for name, value in part:
+                if name != "by_employee" and value is not None:
+                    summed[name] = summed.get(name, 0) + value
+        return cls.model_validate(summed | {"by_employee": dict(sorted(employees.items()))})
 
 
 OVERTIME_TOTALS = (
