@@ -612,3 +612,168 @@ def test_streamed_json_is_the_models_json(timezone: str | None, claims: bool) ->
     # Each period says it twice (the field and its value). In New York's time the first
     # shift starts on Saturday evening in Los Angeles: a workweek earlier, no overtime.
     assert report_json(report).count('"owed": "22.96"') == (4 if timezone is None else 0)
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def test_the_sentences_and_values_in_full() -> None:
+    # The worked example (see test_worked_example_flsa): every number of the sentence and
+    # every value is the hand computation's.
+    p = only(incentives.evaluate([agreement()], week([12, 12, 12, 12], "40", extra_on=0)))
+    assert p.detail == (
+        "48.00 hours, 8.00 of overtime (over 40 in the workweek): regular rate $40.00 an "
+        "hour ($1920.00 straight time / 48.00 hours), $45.208333 with $250.00 of "
+        "incentives; overtime premium $160.00 without incentives, $20.83 more owed"
+    )
+    assert p.values == {
+        "method": "flsa_weekly",
+        "hours": "48.00",
+        "regular_hours": "40.00",
+        "overtime_hours": "8.00",
+        "double_time_hours": "0.00",
+        "regular_rate": "40.000000",
+        "regular_rate_with_incentives": "45.208333",
+        "straight_time": "1920.00",
+        "incentives": "250.00",
+        "premium": "160.00",
+        "owed": "20.83",
+    }
+    # A 14-hour California day at $20 with $100 (test_california_daily_and_double_time):
+    # 280 / 14 = $20.00; 20 + 100 / 8 regular hours = $32.50.
+    a = agreement("california", per_shift="100.00")
+    p = only(incentives.evaluate([a], week([14], "20", extra_on=0)))
+    assert p.detail == (
+        "14.00 hours, 4.00 of overtime, 2.00 at double time (over 8 in a day (double over "
+        "12) or 40 in the workweek): regular rate $20.00 an hour ($280.00 straight time / "
+        "14.00 hours), $32.50 with $100.00 of incentives over 8.00 regular hours; overtime "
+        "premium $80.00 without incentives, $125.00 more owed"
+    )
+
+
+def test_a_week_under_forty_hours_has_no_overtime() -> None:
+    p = only(incentives.evaluate([agreement()], week([10, 10, 10], "40", extra_on=0)))
+    assert (p.code, p.overtime_hours, p.premium, p.owed) == ("overtime.none", D(0), D(0), D(0))
+    assert p.detail == "30.00 hours, no overtime (over 40 in the workweek): nothing owed"
+    # Under 8/80: no day over 8 and 64 hours in the 14 days.
+    first = datetime(2021, 1, 3, 7)
+    rows = shifts(*(((first + timedelta(days=d)).isoformat(), 8, "30", False) for d in range(8)))
+    p = only(incentives.evaluate([agreement("hospital_8_80", pay_period=PAY_14)], rows))
+    assert (p.code, p.hours, p.overtime_hours) == ("overtime.none", D(64), D(0))
+
+
+def test_as_much_double_time_as_overtime_is_overtime() -> None:
+    # One 16-hour California day at $20: 8 regular, 4 overtime, 4 double time; premium
+    # (4 x 1/2 + 4 x 1) x $20 = $120; no incentive: nothing added.
+    a = agreement("california", per_shift="0.00")
+    p = only(incentives.evaluate([a], week([16], "20")))
+    assert (p.overtime_hours, p.double_time_hours, p.premium) == (D(4), D(4), D(120))
+    assert p.code == "overtime.nothing_added"
+
+
+def test_hospital_8_80_short_days_do_not_cancel_long_ones() -> None:
+    # A 10-hour day and a 6-hour day: 2 daily overtime hours (the short day gives back
+    # none); two shifts of 5 hours on one day are a 10-hour day: 2 more. $30 an hour:
+    # premium 4 x $15 = $60.
+    rows = shifts(
+        ("2021-01-04T07:00", 10, "30", False),
+        ("2021-01-05T07:00", 6, "30", False),
+        ("2021-01-06T06:00", 5, "30", False),
+        ("2021-01-06T12:00", 5, "30", False),
+    )
+    p = only(incentives.evaluate([agreement("hospital_8_80", pay_period=PAY_14)], rows))
+    assert (p.hours, p.overtime_hours, p.premium) == (D(26), D(4), D(60))
+
+
+def test_hospital_8_80_period_overtime_beyond_eighty() -> None:
+    # Eleven 8-hour days in the 14: no day over 8, 88 - 80 = 8 overtime hours; $30 an
+    # hour: premium 8 x $15 = $120; a $200 incentive adds 8 x 1/2 x 200 / 88 = $9.09.
+    first = datetime(2021, 1, 3, 7)
+    rows = shifts(*(((first + timedelta(days=d)).isoformat(), 8, "30", d == 0) for d in range(11)))
+    a = agreement("hospital_8_80", per_shift="200.00", pay_period=PAY_14)
+    p = only(incentives.evaluate([a], rows))
+    assert (p.hours, p.overtime_hours, p.premium, p.owed) == (D(88), D(8), D(120), D("9.09"))
+
+
+def test_california_flat_sum_shared_equally_between_weeks() -> None:
+    # $100 in the pay period, shared equally: $50 a week. Each week one 10-hour day at $20:
+    # 8 regular, 2 overtime hours; the flat sum adds 50 / 8 x 1.5 x 2 = $18.75 a week.
+    rows = shifts(
+        ("2021-01-04T07:00", 10, "20", True),
+        ("2021-01-11T07:00", 10, "20", False),
+    )
+    a = agreement(
+        "california", per_shift="100.00", pay_period=PAY_WEEKS, extra='allocation = "equal"'
+    )
+    report = incentives.evaluate([a], rows)
+    assert report.overtime is not None
+    assert [(p.incentives, p.owed) for p in report.overtime] == [(D(50), D("18.75"))] * 2
+
+
+@pytest.mark.parametrize(("allocation", "owed"), [("equal", D("15.00")), ("hours", D("18.75"))])
+def test_pay_period_shares_are_each_employees_own(allocation: str, owed: Decimal) -> None:
+    # test_pay_period_incentive_allocated's e1, beside e2, who works 40 hours in each week
+    # of the same pay period and earns no incentive: e1's share is what it was alone.
+    first = datetime(2021, 1, 3, 7)
+    alone = shifts(
+        *(((first + timedelta(days=d)).isoformat(), 10, "20", False) for d in range(5)),
+        *(((first + timedelta(days=7 + d)).isoformat(), 10, "20", d == 0) for d in range(3)),
+    )
+    other = shifts(
+        *(((first + timedelta(days=d)).isoformat(), 10, "20", False) for d in (1, 2, 3, 4)),
+        *(((first + timedelta(days=d)).isoformat(), 10, "20", False) for d in (8, 9, 10, 11)),
+    ).with_columns(employee_id=pl.lit("e2"))
+    # And e1's next pay period, 40 hours in its first week and no incentive, is its own.
+    later = shifts(
+        *(((first + timedelta(days=14 + d)).isoformat(), 10, "20", False) for d in range(4))
+    )
+    a = agreement(per_shift="300.00", pay_period=PAY_WEEKS, extra=f'allocation = "{allocation}"')
+    report = incentives.evaluate([a], pl.concat([alone, later, other]))
+    assert report.overtime is not None
+    by = {(p.employee_id, p.start.day): p for p in report.overtime}
+    assert (by["e1", 3].owed, by["e1", 10].owed, by["e1", 17].owed) == (owed, D(0), D(0))
+    assert by["e1", 17].incentives == D(0)
+    assert sum(p.incentives for p in report.overtime if p.employee_id == "e1") == D(300)
+    assert [(p.incentives, p.owed) for p in report.overtime if p.employee_id == "e2"] == [
+        (D(0), D(0)),
+        (D(0), D(0)),
+    ]
+
+
+def test_an_employee_who_only_called_in_sick_has_no_overtime_period() -> None:
+    rows = week([10, 10, 10, 10, 10], "20").vstack(
+        shifts(("2021-01-04T07:00", 10, "20", False)).with_columns(employee_id=pl.lit("e2"))
+    )
+    rows = rows.with_columns(
+        status=pl.Series(["worked"] * 5 + ["sick"]),
+    )
+    report = incentives.evaluate([agreement()], rows)
+    assert report.overtime is not None
+    assert [(p.employee_id, p.hours) for p in report.overtime] == [("e1", D(50))]
+
+
+def test_the_overtime_rule_is_named_once() -> None:
+    text = agreement_text(
+        id="plain",
+        timezone=ZONE,
+        windows=(("2020-10-01T00:00", "2021-03-01T00:00"),),
+        classifications='["RN"]',
+        payout='per_shift = "10.00"',
+    )
+    plain = incentives.Agreement.model_validate(tomllib.loads(text))
+    with pytest.raises(AgreementError) as caught:
+        incentives.evaluate(
+            [plain, agreement(), agreement(id="same"), agreement("california", id="ca")],
+            week([8], "40"),
+        )
+    assert str(caught.value) == (
+        "agreement 'ca' names an overtime rule (with its time zone, workweek and pay period) "
+        "other than 'ot''s; overtime is owed once"
+    )
+    assert [(p.code, p.values) for p in caught.value.details] == [
+        ("agreement.overtime.twice", {"id": "ca", "first": "ot"})
+    ]
+    # The same rule named twice is one rule: the week is decided once, by it.
+    report = incentives.evaluate([plain, agreement(), agreement(id="same")], week([12] * 4, "40"))
+    assert report.overtime is not None
+    assert [p.overtime_hours for p in report.overtime] == [D(8)]
