@@ -123,6 +123,21 @@ def beyond_fte(**extra: Any) -> dict[str, Any]:
     }
 
 
+class TestExtraFlag:
+    def test_the_flag_alone_says_marked_or_not(self) -> None:
+        marked, unmarked = (
+            outcomes(esi_agreement(), shift("2020-12-28T07:00", "2020-12-28T19:00", extra=flag))
+            for flag in (True, False)
+        )
+        assert said(marked[0], "extra") == (True, "extra.marked", {"extra": True}, "marked extra")
+        assert said(unmarked[0], "extra") == (
+            False,
+            "extra.not_marked",
+            {"extra": False},
+            "not marked extra",
+        )
+
+
 class TestBeyondFteReason:
     def test_hours_beyond_a_workweek_threshold(self) -> None:
         # 0.25 FTE × 40 = 10 hours. Sunday (not extra) 12 h: 2 beyond. Monday 07:00-19:30
