@@ -693,6 +693,7 @@ def test_hospital_8_80_period_overtime_beyond_eighty() -> None:
     a = agreement("hospital_8_80", per_shift="200.00", pay_period=PAY_14)
     p = only(incentives.evaluate([a], rows))
     assert (p.hours, p.overtime_hours, p.premium, p.owed) == (D(88), D(8), D(120), D("9.09"))
+    assert p.regular_hours == D(80)
 
 
 def test_california_flat_sum_shared_equally_between_weeks() -> None:
