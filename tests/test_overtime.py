@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from strategies import agreement_text
 
 import incentives
-from incentives import AgreementError, OvertimePeriod, Report
+from incentives import AgreementError, OvertimePeriod, Report, UnknownKindError
 from incentives.rules import overtime
 
 D = Decimal
@@ -778,3 +778,13 @@ def test_the_overtime_rule_is_named_once() -> None:
     report = incentives.evaluate([plain, agreement(), agreement(id="same")], week([12] * 4, "40"))
     assert report.overtime is not None
     assert [p.overtime_hours for p in report.overtime] == [D(8)]
+
+
+def test_an_unknown_method_is_an_error_not_another_method() -> None:
+    rule = agreement().overtime
+    assert rule is not None
+    odd = rule.model_construct(**{**rule.__dict__, "method": "fortnightly"})
+    with pytest.raises(UnknownKindError) as caught:
+        overtime.method_of(odd)
+    assert (caught.value.code, caught.value.values) == ("kind.overtime", {"kind": "fortnightly"})
+    assert str(caught.value) == "unknown overtime method 'fortnightly'"
