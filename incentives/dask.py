@@ -81,9 +81,17 @@ def evaluate(
     chosen = list(agreements)
     numbered = shifts.assign(**{LINE: 1})
     numbered[LINE] = numbered[LINE].cumsum()
-    parts = numbered.shuffle("employee_id").to_delayed()
+    meta = _decide(numbered._meta, chosen, options)[0]  # a missing column is refused here
+    parts = numbered.shuffle(_employee_column(numbered)).to_delayed()
     decided = [tuple(delayed(_decide, nout=2)(part, chosen, options)) for part in parts]
-    return Decided(decided, _decide(numbered._meta, chosen, options)[0])
+    return Decided(decided, meta)
+
+
+def _employee_column(shifts: dd.DataFrame) -> str:
+    """The column of employee ids, named as a shifts file may name it (``Employee_ID``);
+    without one every row is an error on its own, and the rows are spread by line."""
+    names = (str(c) for c in shifts.columns)
+    return next((n for n in names if n.strip().lower() == "employee_id"), LINE)
 
 
 def _decide(

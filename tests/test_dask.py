@@ -153,3 +153,34 @@ def test_totals_of_parts_are_the_totals_of_the_whole() -> None:
     unclaimed = incentives.evaluate([agreement], frame.drop(columns="paid")).totals
     assert incentives.Totals.of_parts([unclaimed, unclaimed]).paid is None
     assert incentives.Totals.of_parts([unclaimed, unclaimed]).amount == Decimal("3900.00")
+
+
+def test_a_missing_column_is_refused_before_anything_runs() -> None:
+    frame = pd.DataFrame({"classification": ["RN"], "start": ["2021-01-05T07:00"], "fte": ["1"]})
+    with pytest.raises(incentives.ShiftFileError) as alone:
+        incentives.evaluate(agreements(), frame)
+    with pytest.raises(incentives.ShiftFileError) as caught:
+        incentives.dask.evaluate(agreements(), dd.from_pandas(frame, npartitions=1))
+    assert (caught.value.code, str(caught.value)) == (alone.value.code, str(alone.value))
+    assert str(caught.value) == ("<DataFrame>: missing column extra (needed by tiers extra.flag)")
+
+
+def test_employee_ids_named_otherwise_or_missing(client: Client) -> None:
+    # Ids under a header written otherwise are still the ids; without the column every
+    # row is an error, as on one machine.
+    frame = pd.DataFrame(
+        {
+            " Employee_ID": ["E1", "E2"],
+            "classification": ["RN", "RN"],
+            "start": ["2021-01-05T07:00", "2021-01-06T07:00"],
+            "end": ["2021-01-05T19:00", "2021-01-06T19:00"],
+            "fte": ["1", "1"],
+            "extra": ["true", "true"],
+        }
+    )
+    for shifts in (frame, frame.drop(columns=" Employee_ID")):
+        one = incentives.evaluate(agreements(), shifts)
+        rows, totals = incentives.dask.evaluate(agreements(), dd.from_pandas(shifts, 2)).compute()
+        assert totals == one.totals
+        assert pl.from_pandas(rows).equals(one.to_polars())
+    assert (one.totals.errors, one.errors[0].message) == (2, "employee_id is required and missing")
