@@ -654,6 +654,23 @@ class TestAttendance:
             "2021-01-03 00:00 PST) forfeits the incentive",
         )
 
+    def test_exactly_five_absences_are_all_named(self) -> None:
+        agreement = esi_agreement(attendance={"forfeit_on": ["sick"]})
+        days = ["2020-12-29", "2020-12-30", "2020-12-31", "2021-01-01", "2021-01-02"]
+        results = outcomes(agreement, self.WORKED, *(self.absent(d, "sick") for d in days))
+        named = [f"sick on line {n} ({d} 07:00 PST)" for n, d in enumerate(days, start=2)]
+        ok, code, values, detail = said(results[0], "attendance")
+        assert (ok, code, values["count"], values["absences"]) == (
+            False,
+            "attendance.forfeited",
+            5,
+            named,
+        )
+        assert detail == (
+            "; ".join(named) + " in the same workweek (2020-12-27 00:00 PST to "
+            "2021-01-03 00:00 PST) forfeits the incentive"
+        )
+
     def test_pay_period_scope_says_so(self) -> None:
         agreement = esi_agreement(
             pay_period={"anchor": "2020-12-20T00:00", "days": 14},
