@@ -26,7 +26,7 @@ from .._agreement import Agreement, PayPeriod, parse_day_part
 from .._report import Reason, Report, RowError, RowResult
 from .._terms import Compiled, Span
 from .explain import quoted_once
-from .week import Drawn, Week, at, week
+from .week import Drawn, Week, week
 
 Only = Literal["underpaid", "qualifying", "failed"]
 ONLY: tuple[Only, ...] = ("underpaid", "qualifying", "failed")
@@ -94,28 +94,55 @@ def members(
             found[error.employee_id].errors.append(error)
     order = list(employees) if employees else sorted(found)
     chosen = [found[e] for e in order if e in found]
-    tz = _time.zone(report.timezone)
-    periods = _periods(chosen, agreements[0], report.as_of)
+    drawing = _Drawing.of(agreements, report.as_of, _time.zone(report.timezone))
+    periods = _periods(chosen, drawing)
     for member in chosen:
-        member.weeks = _weeks(member, agreements, tz, report.as_of, periods)
+        member.weeks = _weeks(member, drawing, periods)
     return chosen
 
 
-def _periods(
-    chosen: Sequence[Member], agreement: Agreement, as_of: date | None
-) -> dict[int, tuple[int, int]]:
-    """The period each shift (by line) is pictured in, as instants ``[start, end)``: the
-    first agreement's workweek, or its pay period where it counts per pay period, decided
-    by the engine's own calendar, for every shift at once."""
+@dataclass(frozen=True)
+class _Drawing:
+    """What every picture of a document shares, from the engine's compiled terms: the
+    first agreement's calendar (its workweeks, or its pay periods where a rule counts per
+    pay period) and day-parts, and the windows of every agreement as instants."""
+
+    tz: ZoneInfo
+    first: Compiled
+    scope: Literal["workweek", "pay_period"]
+    windows: list[tuple[datetime, datetime]]
+    parts: dict[str, tuple[int, int]]
+
+    @classmethod
+    def of(cls, agreements: Sequence[Agreement], as_of: date | None, tz: ZoneInfo) -> _Drawing:
+        compiled = [Compiled.of(a, as_of) for a in agreements]
+        first = compiled[0]
+        per_pay_period = _counted_per_pay_period(first.agreement, as_of) is not None
+        windows = [
+            (datetime.fromtimestamp(start, tz), datetime.fromtimestamp(end, tz))
+            for c in compiled
+            for start, end in c.windows
+        ]
+        parts = {n: parse_day_part(p) for n, p in first.terms.periods.items()}
+        scope: Literal["workweek", "pay_period"] = "pay_period" if per_pay_period else "workweek"
+        return cls(tz, first, scope, windows, parts)
+
+    @property
+    def name(self) -> str:
+        return "Pay period" if self.scope == "pay_period" else "Workweek"
+
+
+def _periods(chosen: Sequence[Member], drawing: _Drawing) -> dict[int, tuple[int, int]]:
+    """The period each shift (by line) is pictured in, as instants ``[start, end)``,
+    decided by the engine's own calendar for every shift at once."""
     lines = [s.row.line for m in chosen for s in m.shifts]
     starts = [int(s.row.start.timestamp()) for m in chosen for s in m.shifts]
     if not starts:
         return {}
-    compiled = Compiled.of(agreement, as_of)
-    scope = "pay_period" if _counted_per_pay_period(agreement, as_of) else "workweek"
-    table = Span(min(starts), max(starts)).offsets(compiled.tz, compiled.scope_days(scope))
+    first, scope = drawing.first, drawing.scope
+    table = Span(min(starts), max(starts)).offsets(first.tz, first.scope_days(scope))
     frame = pl.DataFrame({"t": starts}, schema={"t": pl.Int64})
-    found = compiled.scope(scope).add(frame, "t", table, "p")
+    found = first.scope(scope).add(frame, "t", table, "p")
     return dict(zip(lines, zip(found["p.start"], found["p.end"], strict=True), strict=True))
 
 
@@ -175,36 +202,22 @@ def _beyond(row: RowResult) -> Fraction | None:
     return None
 
 
-def _weeks(
-    member: Member,
-    agreements: Sequence[Agreement],
-    tz: ZoneInfo,
-    as_of: date | None,
-    periods: dict[int, tuple[int, int]],
-) -> list[Week]:
-    """A picture of every period with a shift (``periods``, by line), the windows of every
-    agreement shaded, the first one's day-parts marked."""
-    first = agreements[0]
+def _weeks(member: Member, drawing: _Drawing, periods: dict[int, tuple[int, int]]) -> list[Week]:
+    """A picture of every period with a shift of the member (``periods``, by line)."""
     starts: dict[tuple[int, int], list[Shift]] = {}
     for shift in member.shifts:
         starts.setdefault(periods[shift.row.line], []).append(shift)
-    windows = [
-        (at(w.start, _time.zone(a.timezone)), at(w.end, _time.zone(a.timezone)))
-        for a in agreements
-        for w in a.terms(as_of).windows
-    ]
-    parts = {n: parse_day_part(p) for n, p in first.terms(as_of).periods.items()}
     forfeits = _forfeits(member)
-    name = "Pay period" if _counted_per_pay_period(first, as_of) else "Workweek"
+    tz = drawing.tz
     return [
         week(
             datetime.fromtimestamp(begin, tz),
             datetime.fromtimestamp(end, tz),
             tz,
-            windows,
+            drawing.windows,
             [_drawn(s, forfeits) for s in shifts],
-            parts,
-            name,
+            drawing.parts,
+            drawing.name,
         )
         for (begin, end), shifts in sorted(starts.items())
     ]

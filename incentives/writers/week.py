@@ -159,7 +159,7 @@ def _parts(
 
 
 def at(local: datetime, tz: ZoneInfo) -> datetime:
-    """A recurring wall-clock boundary (a midnight, a day-part, a window's bound) as an
+    """A recurring wall-clock boundary (a midnight, the edge of a day-part) as an
     aware datetime in ``tz``, by the one policy of :func:`incentives._time.resolve_boundary`
     (the first occurrence in a fold; the end of a gap)."""
     moment = _time.resolve_boundary(local.replace(tzinfo=None), tz)
